@@ -1,0 +1,34 @@
+package io.dsdagent.agent;
+
+import java.lang.instrument.Instrumentation;
+
+/**
+ * The {@code Premain-Class} and {@code Agent-Class}: a trampoline. It defines the bridge in the boot
+ * loader, then hands over by reflection to the starter, so that this class links against nothing of
+ * the agent. Any failure disables the agent with one line on stderr; the application always runs.
+ */
+public final class AgentMain {
+    private AgentMain() {
+    }
+
+    public static void premain(String args, Instrumentation inst) {
+        start(args, inst, false);
+    }
+
+    public static void agentmain(String args, Instrumentation inst) {
+        start(args, inst, true);
+    }
+
+    private static void start(String args, Instrumentation inst, boolean lateAttach) {
+        try {
+            BootDefiner.defineBridge(inst, AgentMain.class);
+            Class<?> starter = Class.forName("io.dsdagent.agent.startup.Starter", true, AgentMain.class.getClassLoader());
+            starter.getMethod("start", String.class, Instrumentation.class, boolean.class)
+                    .invoke(null, args, inst, lateAttach);
+        } catch (Throwable t) {
+            Throwable cause = t instanceof java.lang.reflect.InvocationTargetException && t.getCause() != null
+                    ? t.getCause() : t;
+            System.err.println("[dsd-agent] ERROR agent disabled: could not start: " + cause);
+        }
+    }
+}

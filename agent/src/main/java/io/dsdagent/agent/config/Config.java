@@ -1,0 +1,364 @@
+package io.dsdagent.agent.config;
+
+import io.dsdagent.agent.log.Log;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The single source of truth for settings: reads each {@link Setting} (the {@code -D} property wins over
+ * the environment variable), validates it, and on a bad value prints one line naming the setting and the
+ * default used instead. Never throws: the application always starts.
+ */
+public final class Config {
+    private final Map<String, String> env;
+    private final Properties props;
+
+    public final boolean enabled;
+    public final int logLevel;
+    public final Destination destination;
+    /** Where {@link #destination} came from, for the start-up line and {@code java -jar}. */
+    public final String destinationSource;
+    public final List<String> constantTags;
+    public final long flushIntervalMillis;
+    public final int maxPacketSize;
+    public final int maxContexts;
+    public final int maxSamplesPerContext;
+    public final int queueSize;
+    public final boolean telemetryEnabled;
+    public final boolean originDetection;
+    public final String externalEnv;
+    public final String cardinality;
+
+    public Config(Map<String, String> env, Properties props, FileCheck files) {
+        this.env = env;
+        this.props = props;
+        this.enabled = bool(Setting.DSD_AGENT_ENABLED);
+        String lvlRaw = raw(Setting.DSD_AGENT_LOG_LEVEL);
+        int lvl = lvlRaw == null ? Log.INFO : Log.parseLevel(lvlRaw);
+        if (lvl == -1) {
+            warnInvalid(Setting.DSD_AGENT_LOG_LEVEL, "is not one of error, warn, info, debug, off", "info");
+            lvl = Log.INFO;
+        }
+        this.logLevel = lvl;
+        String[] src = new String[1];
+        this.destination = resolveDestination(files, src);
+        this.destinationSource = src[0];
+        this.constantTags = Collections.unmodifiableList(buildConstantTags());
+        this.flushIntervalMillis = duration(Setting.DSD_AGENT_FLUSH_INTERVAL, 100, 3_600_000);
+        String mps = raw(Setting.DSD_AGENT_MAX_PACKET_SIZE);
+        int defaultPacket = destination.isUnix() ? 8192 : 1432;
+        this.maxPacketSize = mps == null ? defaultPacket
+                : intValue(Setting.DSD_AGENT_MAX_PACKET_SIZE, mps, 512, 65_000, defaultPacket);
+        this.maxContexts = intSetting(Setting.DSD_AGENT_MAX_CONTEXTS, 16, 10_000_000);
+        this.maxSamplesPerContext = intSetting(Setting.DSD_AGENT_MAX_SAMPLES_PER_CONTEXT, 1, 1_000_000);
+        this.queueSize = intSetting(Setting.DSD_AGENT_QUEUE_SIZE, 1024, 64 * 1024 * 1024);
+        this.telemetryEnabled = bool(Setting.DSD_AGENT_TELEMETRY_ENABLED);
+        this.originDetection = bool(Setting.DD_ORIGIN_DETECTION_ENABLED);
+        this.externalEnv = raw(Setting.DD_EXTERNAL_ENV);
+        this.cardinality = raw(Setting.DD_CARDINALITY);
+    }
+
+    /** The configuration of this process: its environment and system properties. */
+    public static Config fromSystem() {
+        return new Config(System.getenv(), System.getProperties(), FileCheck.REAL);
+    }
+
+    /** Checks whether a path exists; replaced in tests. */
+    public interface FileCheck {
+        FileCheck REAL = new FileCheck() {
+            @Override
+            public boolean exists(String path) {
+                return new File(path).exists();
+            }
+        };
+
+        boolean exists(String path);
+    }
+
+    /** The raw value of any variable by its environment name: property first, then environment; null if unset or blank. */
+    public String raw(String envName) {
+        String v = props.getProperty(Setting.propertyOf(envName));
+        if (v == null) {
+            v = env.get(envName);
+        }
+        if (v == null) {
+            return null;
+        }
+        v = v.trim();
+        return v.isEmpty() ? null : v;
+    }
+
+    public String raw(Setting s) {
+        return raw(s.env());
+    }
+
+    /** A boolean setting by environment name; an unparsable value warns and gives {@code def}. */
+    public boolean bool(String envName, boolean def) {
+        String v = raw(envName);
+        if (v == null) {
+            return def;
+        }
+        String l = v.toLowerCase(Locale.ROOT);
+        if (l.equals("true") || l.equals("1") || l.equals("yes") || l.equals("y") || l.equals("on")) {
+            return true;
+        }
+        if (l.equals("false") || l.equals("0") || l.equals("no") || l.equals("n") || l.equals("off")) {
+            return false;
+        }
+        Log.warn(envName + "='" + v + "' is not a boolean; using " + def);
+        return def;
+    }
+
+    public boolean bool(Setting s) {
+        return bool(s.env(), Boolean.parseBoolean(s.defaultValue()));
+    }
+
+    /** A duration in milliseconds: {@code 10} and {@code 10s} are seconds, {@code 500ms}, {@code 2m}. */
+    public long duration(Setting s, long minMillis, long maxMillis) {
+        return duration(s.env(), s.defaultValue(), minMillis, maxMillis);
+    }
+
+    public long duration(String envName, String def, long minMillis, long maxMillis) {
+        long d = parseDuration(def);
+        String v = raw(envName);
+        if (v == null) {
+            return d;
+        }
+        long parsed = parseDuration(v);
+        if (parsed < 0) {
+            Log.warn(envName + "='" + v + "' is not a duration (10, 10s, 500ms, 1m); using " + def);
+            return d;
+        }
+        if (parsed < minMillis || parsed > maxMillis) {
+            Log.warn(envName + "='" + v + "' is out of range (" + minMillis + "ms.." + maxMillis + "ms); using " + def);
+            return d;
+        }
+        return parsed;
+    }
+
+    /** Parses a duration to milliseconds; -1 if it is not one. */
+    public static long parseDuration(String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        long mult;
+        if (s.endsWith("ms")) {
+            mult = 1;
+            s = s.substring(0, s.length() - 2);
+        } else if (s.endsWith("s")) {
+            mult = 1000;
+            s = s.substring(0, s.length() - 1);
+        } else if (s.endsWith("m")) {
+            mult = 60_000;
+            s = s.substring(0, s.length() - 1);
+        } else {
+            mult = 1000;
+        }
+        s = s.trim();
+        if (s.isEmpty() || s.length() > 12) {
+            return -1;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+        }
+        return Long.parseLong(s) * mult;
+    }
+
+    private int intSetting(Setting s, int min, int max) {
+        String v = raw(s);
+        int def = Integer.parseInt(s.defaultValue());
+        return v == null ? def : intValue(s, v, min, max, def);
+    }
+
+    private static int intValue(Setting s, String v, int min, int max, int def) {
+        long n = parseNonNegative(v);
+        if (n < 0) {
+            Log.warn(s.env() + "='" + v + "' is not a number; using " + def);
+            return def;
+        }
+        if (n < min || n > max) {
+            Log.warn(s.env() + "='" + v + "' is out of range (" + min + ".." + max + "); using " + def);
+            return def;
+        }
+        return (int) n;
+    }
+
+    private static long parseNonNegative(String v) {
+        if (v.isEmpty() || v.length() > 10) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
+    private void warnInvalid(Setting s, String why, String using) {
+        Log.warn(s.env() + "='" + raw(s) + "' " + why + "; using " + using);
+    }
+
+    private int port(Setting s, String v) {
+        long p = parseNonNegative(v);
+        if (p < 1 || p > 65535) {
+            Log.warn(s.env() + "='" + v + "' is not a port; using 8125");
+            return 8125;
+        }
+        return (int) p;
+    }
+
+    private Destination resolveDestination(FileCheck files, String[] source) {
+        String url = raw(Setting.DD_DOGSTATSD_URL);
+        if (url != null) {
+            Destination d = parseUrl(url);
+            if (d != null) {
+                source[0] = Setting.DD_DOGSTATSD_URL.env();
+                return d;
+            }
+            Log.warn("DD_DOGSTATSD_URL='" + url + "' is not udp://host:port, unix://, unixgram:// or unixstream://path; ignoring it");
+        }
+        String host = raw(Setting.DD_AGENT_HOST);
+        String portRaw = raw(Setting.DD_DOGSTATSD_PORT);
+        int port = portRaw == null ? 8125 : port(Setting.DD_DOGSTATSD_PORT, portRaw);
+        if (host != null || portRaw != null) {
+            source[0] = host != null ? "DD_AGENT_HOST" : "DD_DOGSTATSD_PORT";
+            return Destination.udp(host == null ? "127.0.0.1" : host, port);
+        }
+        if (files.exists(Destination.DEFAULT_SOCKET)) {
+            source[0] = "default socket";
+            return Destination.unixDatagram(Destination.DEFAULT_SOCKET);
+        }
+        source[0] = "default";
+        return Destination.udp("127.0.0.1", 8125);
+    }
+
+    /** Parses a DD_DOGSTATSD_URL; null if it is not one. */
+    public static Destination parseUrl(String url) {
+        String u = url.trim();
+        String lower = u.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("udp://")) {
+            String rest = u.substring(6);
+            int slash = rest.indexOf('/');
+            if (slash >= 0) {
+                rest = rest.substring(0, slash);
+            }
+            String host;
+            String portPart = null;
+            if (rest.startsWith("[")) {
+                int close = rest.indexOf(']');
+                if (close < 0) {
+                    return null;
+                }
+                host = rest.substring(1, close);
+                if (close + 1 < rest.length()) {
+                    if (rest.charAt(close + 1) != ':') {
+                        return null;
+                    }
+                    portPart = rest.substring(close + 2);
+                }
+            } else {
+                int colon = rest.lastIndexOf(':');
+                if (colon >= 0) {
+                    host = rest.substring(0, colon);
+                    portPart = rest.substring(colon + 1);
+                } else {
+                    host = rest;
+                }
+            }
+            if (host.isEmpty()) {
+                return null;
+            }
+            int port = 8125;
+            if (portPart != null) {
+                long p = parseNonNegative(portPart);
+                if (p < 1 || p > 65535) {
+                    return null;
+                }
+                port = (int) p;
+            }
+            return Destination.udp(host, port);
+        }
+        String path;
+        if (lower.startsWith("unixgram://")) {
+            path = u.substring(11);
+            return path.isEmpty() ? null : Destination.unixDatagram(path);
+        }
+        if (lower.startsWith("unixstream://")) {
+            path = u.substring(13);
+            return path.isEmpty() ? null : Destination.unixStream(path);
+        }
+        if (lower.startsWith("unix://")) {
+            path = u.substring(7);
+            return path.isEmpty() ? null : Destination.unixDatagram(path);
+        }
+        return null;
+    }
+
+    /**
+     * DD_TAGS as key -> value, then env/service/version from DD_ENV/DD_SERVICE/DD_VERSION over the same
+     * keys, then the entity id; duplicates removed; sorted for a stable rendering. Values are sanitized
+     * later by the encoder, once.
+     */
+    private List<String> buildConstantTags() {
+        LinkedHashMap<String, String> tags = new LinkedHashMap<String, String>();
+        String ddTags = raw(Setting.DD_TAGS);
+        if (ddTags != null) {
+            int i = 0;
+            int n = ddTags.length();
+            while (i < n) {
+                while (i < n && (ddTags.charAt(i) == ',' || ddTags.charAt(i) == ' ')) {
+                    i++;
+                }
+                int start = i;
+                while (i < n && ddTags.charAt(i) != ',' && ddTags.charAt(i) != ' ') {
+                    i++;
+                }
+                if (i > start) {
+                    String tag = ddTags.substring(start, i);
+                    int colon = tag.indexOf(':');
+                    if (colon < 0) {
+                        tags.put(tag, null);
+                    } else if (colon > 0) {
+                        tags.put(tag.substring(0, colon), tag.substring(colon + 1));
+                    }
+                }
+            }
+        }
+        putIfSet(tags, "env", raw(Setting.DD_ENV));
+        putIfSet(tags, "service", raw(Setting.DD_SERVICE));
+        putIfSet(tags, "version", raw(Setting.DD_VERSION));
+        String entity = raw(Setting.DD_ENTITY_ID);
+        if (entity != null) {
+            tags.put("dd.internal.entity_id", entity);
+        }
+        List<String> out = new ArrayList<String>(tags.size());
+        for (Map.Entry<String, String> e : tags.entrySet()) {
+            out.add(e.getValue() == null ? e.getKey() : e.getKey() + ":" + e.getValue());
+        }
+        Collections.sort(out);
+        return out;
+    }
+
+    private static void putIfSet(Map<String, String> tags, String key, String value) {
+        if (value != null) {
+            tags.put(key, value);
+        }
+    }
+
+    /** {@code DSD_AGENT_INSTRUMENTATION_<NAME>_ENABLED}, default true. */
+    public boolean instrumentationEnabled(String name) {
+        return bool("DSD_AGENT_INSTRUMENTATION_" + name.toUpperCase(Locale.ROOT) + "_ENABLED", true);
+    }
+}

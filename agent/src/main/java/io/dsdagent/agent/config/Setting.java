@@ -1,0 +1,59 @@
+package io.dsdagent.agent.config;
+
+import java.util.Locale;
+
+/**
+ * Every setting the agent reads: the environment variable, its {@code -D} property (which wins), the
+ * default and what it means. The README's configuration table is this list; {@code SettingsDocTest}
+ * keeps the two in step.
+ */
+public enum Setting {
+    DD_DOGSTATSD_URL("", "Where to send: udp://host:port, unix:///path or unixgram:///path (datagram), unixstream:///path."),
+    DD_AGENT_HOST("127.0.0.1", "Datadog Agent host for UDP (used when DD_DOGSTATSD_URL is unset)."),
+    DD_DOGSTATSD_PORT("8125", "Datadog Agent DogStatsD UDP port."),
+    DD_ENV("", "Tag env:<value> on everything; overrides env in DD_TAGS."),
+    DD_SERVICE("", "Tag service:<value> on everything; overrides service in DD_TAGS."),
+    DD_VERSION("", "Tag version:<value> on everything; overrides version in DD_TAGS."),
+    DD_TAGS("", "Constant tags, key:value separated by commas or spaces."),
+    DD_ENTITY_ID("", "Pod UID (set by the admission controller); sent as tag dd.internal.entity_id."),
+    DD_ORIGIN_DETECTION_ENABLED("true", "Send the container ID (|c:) found in /proc for origin detection."),
+    DD_EXTERNAL_ENV("", "Admission controller's external data; sent as |e: while origin detection is on."),
+    DD_CARDINALITY("", "Tag cardinality for origin enrichment (none, low, orchestrator, high); sent as |card:."),
+    DSD_AGENT_ENABLED("true", "false turns the agent off entirely (nothing is instrumented or sent)."),
+    DSD_AGENT_LOG_LEVEL("info", "Agent log level on stderr: error, warn, info, debug, off."),
+    DSD_AGENT_FLUSH_INTERVAL("10s", "Flush interval, aligned to wall-clock multiples (10, 10s, 500ms)."),
+    DSD_AGENT_MAX_PACKET_SIZE("", "Maximum datagram/frame payload in bytes; default 1432 for UDP, 8192 for Unix sockets."),
+    DSD_AGENT_MAX_CONTEXTS("10000", "Cap on live metric contexts (name + tags); registrations beyond it are dropped and counted."),
+    DSD_AGENT_MAX_SAMPLES_PER_CONTEXT("1000", "Timer/histogram/distribution values kept per context per interval; above it an unbiased sample is sent with sample rates."),
+    DSD_AGENT_QUEUE_SIZE("65536", "Value samples buffered between application threads and the aggregator; when full, samples are dropped and counted."),
+    DSD_AGENT_TELEMETRY_ENABLED("true", "Send the agent's own dsd_agent.* metrics every flush.");
+
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String defaultValue, String description) {
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String env() {
+        return name();
+    }
+
+    /** {@code DD_X_Y} -> {@code dd.x.y}, {@code DSD_AGENT_X_Y} -> {@code dsd.agent.x.y}. */
+    public String property() {
+        return propertyOf(name());
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public static String propertyOf(String envName) {
+        return envName.toLowerCase(Locale.ROOT).replace('_', '.');
+    }
+}

@@ -1,0 +1,31 @@
+package io.dsdagent.agent.record;
+
+/**
+ * One metric context (type + name + sorted, de-duplicated tags), encoded once when it is created: the
+ * flush only copies these bytes. Immutable.
+ */
+public final class ContextInfo {
+    public final int id;
+    public final int type;
+    /** Values are nanoseconds, sent as milliseconds. */
+    public final boolean nanos;
+    public final String name;
+    public final String[] tags;
+    /** UTF-8 of the sanitized name. */
+    public final byte[] nameBytes;
+    /** UTF-8 of {@code |<type>}. */
+    public final byte[] typeBytes;
+    /** UTF-8 of {@code |#tag1,tag2,...} including constant tags, or empty. */
+    public final byte[] tagBytes;
+
+    ContextInfo(int id, int type, boolean nanos, String name, String[] tags, byte[] nameBytes, byte[] typeBytes, byte[] tagBytes) {
+        this.id = id;
+        this.type = type;
+        this.nanos = nanos;
+        this.name = name;
+        this.tags = tags;
+        this.nameBytes = nameBytes;
+        this.typeBytes = typeBytes;
+        this.tagBytes = tagBytes;
+    }
+}

@@ -1,0 +1,129 @@
+package io.dsdagent.agent.startup;
+
+import io.dsdagent.agent.aggregate.Aggregator;
+import io.dsdagent.agent.encode.EventEncoder;
+import io.dsdagent.agent.record.Recorder;
+import io.dsdagent.agent.record.Registry;
+import io.dsdagent.agent.telemetry.Telemetry;
+import io.dsdagent.bootstrap.Sink;
+
+/** Connects the bridge to the recorder; every entry point swallows its own failures. */
+final class AgentSink implements Sink {
+    private final Recorder recorder;
+    private final Registry registry;
+    private final Aggregator aggregator;
+    private final Telemetry telemetry;
+    private final String[] constantTags;
+    private final java.util.concurrent.atomic.AtomicReference<byte[]> originSuffix;
+    private volatile MethodSink methods;
+
+    /** Where method-level advice (timed/counted) is routed; set by the instrumentation. */
+    interface MethodSink {
+        void timed(int methodId, long nanos, Throwable thrown);
+
+        void counted(int methodId, Throwable thrown);
+    }
+
+    AgentSink(Recorder recorder, Aggregator aggregator, Telemetry telemetry,
+              java.util.concurrent.atomic.AtomicReference<byte[]> originSuffix) {
+        this.recorder = recorder;
+        this.registry = recorder.registry();
+        this.aggregator = aggregator;
+        this.telemetry = telemetry;
+        this.constantTags = registry.constantTags();
+        this.originSuffix = originSuffix;
+    }
+
+    void setMethods(MethodSink m) {
+        methods = m;
+    }
+
+    @Override
+    public int register(int type, String name, String[] tags) {
+        try {
+            return registry.register(type, name, tags);
+        } catch (Throwable t) {
+            telemetry.adviceError();
+            return -1;
+        }
+    }
+
+    @Override
+    public void count(int id, long delta) {
+        recorder.count(id, delta);
+    }
+
+    @Override
+    public void gauge(int id, double value) {
+        recorder.gauge(id, value);
+    }
+
+    @Override
+    public void recordNanos(int id, long nanos) {
+        recorder.recordNanos(id, nanos);
+    }
+
+    @Override
+    public void record(int id, double value) {
+        recorder.record(id, value);
+    }
+
+    @Override
+    public void setAdd(int id, String member) {
+        recorder.setAdd(id, member);
+    }
+
+    @Override
+    public void event(final String title, final String text, final long timestampSeconds, final String hostname,
+                      final String aggregationKey, final String priority, final String sourceType,
+                      final String alertType, final String[] tags) {
+        try {
+            aggregator.offerRaw(new Aggregator.Outbound() {
+                @Override
+                public byte[] encode() {
+                    return EventEncoder.event(title, text, timestampSeconds, hostname, aggregationKey,
+                            priority, sourceType, alertType, tags, constantTags, originSuffix.get());
+                }
+            });
+        } catch (Throwable t) {
+            telemetry.adviceError();
+        }
+    }
+
+    @Override
+    public void serviceCheck(final String name, final int status, final long timestampSeconds,
+                             final String hostname, final String message, final String[] tags) {
+        try {
+            aggregator.offerRaw(new Aggregator.Outbound() {
+                @Override
+                public byte[] encode() {
+                    return EventEncoder.serviceCheck(name, status, timestampSeconds, hostname, message, tags,
+                            constantTags, originSuffix.get());
+                }
+            });
+        } catch (Throwable t) {
+            telemetry.adviceError();
+        }
+    }
+
+    @Override
+    public void methodTimed(int methodId, long nanos, Throwable thrown) {
+        MethodSink m = methods;
+        if (m != null) {
+            m.timed(methodId, nanos, thrown);
+        }
+    }
+
+    @Override
+    public void methodCounted(int methodId, Throwable thrown) {
+        MethodSink m = methods;
+        if (m != null) {
+            m.counted(methodId, thrown);
+        }
+    }
+
+    @Override
+    public void adviceError(Throwable error) {
+        telemetry.adviceError();
+    }
+}

@@ -1,0 +1,74 @@
+package io.dsdagent.agent.startup;
+
+import io.dsdagent.agent.aggregate.Aggregator;
+import io.dsdagent.agent.config.Config;
+import io.dsdagent.agent.encode.Packer;
+import io.dsdagent.agent.instrument.Instrumenter;
+import io.dsdagent.agent.log.Log;
+import io.dsdagent.agent.record.Recorder;
+import io.dsdagent.agent.record.Registry;
+import io.dsdagent.agent.telemetry.Telemetry;
+import io.dsdagent.agent.transport.Transports;
+import io.dsdagent.bootstrap.Bridge;
+
+import java.lang.instrument.Instrumentation;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Wires the agent together after the trampoline has defined the bridge: config, recorder, aggregator
+ * thread, bridge sink, instrumentation, shutdown hook. Called reflectively by
+ * {@code io.dsdagent.agent.AgentMain}; any failure disables the agent with one line.
+ */
+public final class Starter {
+    private static volatile Aggregator running;
+
+    private Starter() {
+    }
+
+    public static void start(String agentArgs, Instrumentation inst, boolean lateAttach) {
+        final Config config = Config.fromSystem();
+        Log.setLevel(config.logLevel);
+        if (!config.enabled) {
+            Log.info("disabled by DSD_AGENT_ENABLED=false; nothing is instrumented or sent");
+            return;
+        }
+        if (running != null) {
+            Log.info("already running; ignoring a second attach");
+            return;
+        }
+        final Telemetry telemetry = new Telemetry();
+        Registry registry = new Registry(config.maxContexts, Recorder.defaultStripes(), config.constantTags, telemetry);
+        Recorder recorder = new Recorder(registry, telemetry, Recorder.defaultStripes(), config.queueSize);
+        final AtomicReference<byte[]> origin = new AtomicReference<byte[]>(new byte[0]);
+        long offset = ThreadLocalRandom.current().nextLong(config.flushIntervalMillis);
+        Aggregator aggregator = new Aggregator(recorder, new Aggregator.PackerFactory() {
+            @Override
+            public Packer create() {
+                byte[] suffix = Origin.suffix(config);
+                origin.set(suffix);
+                return new Packer(Transports.create(config, telemetry), telemetry, suffix);
+            }
+        }, telemetry, config.flushIntervalMillis, offset, config.maxSamplesPerContext,
+                config.telemetryEnabled, Aggregator.Clock.SYSTEM);
+        AgentSink sink = new AgentSink(recorder, aggregator, telemetry, origin);
+        Bridge.install(sink);
+        aggregator.start();
+        running = aggregator;
+        try {
+            Instrumenter.install(inst, config);
+        } catch (Throwable t) {
+            Log.error("instrumentation disabled: " + t + " (the API, counts and samplers still work)");
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
+            @Override
+            public void run() {
+                running.stop(2000);
+            }
+        }, "dsd-agent-shutdown"));
+        Log.info("dsd-agent " + Version.get() + " sending to " + config.destination
+                + " (" + config.destinationSource + "), flush every " + config.flushIntervalMillis + " ms"
+                + (config.constantTags.isEmpty() ? "" : ", tags " + String.join(",", config.constantTags))
+                + (lateAttach ? ", late attach" : ""));
+    }
+}

@@ -1,0 +1,97 @@
+package io.dsdagent.agent.telemetry;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The agent's own counters: what was recorded, dropped (by reason), sent, and what failed. Application
+ * threads only touch these on a drop or error path, so a plain atomic per counter is enough; the
+ * aggregator reads and reports them as {@code dsd_agent.*} metrics every flush.
+ */
+public final class Telemetry {
+    /** Reasons a value sample or message was dropped. */
+    public enum Drop {
+        QUEUE_FULL("queue_full"),
+        CONTENTION("contention"),
+        NAN("nan_or_infinite"),
+        CONTEXT_CAP("context_cap"),
+        UNKNOWN_CONTEXT("unknown_context"),
+        MESSAGE_TOO_LARGE("message_too_large"),
+        SEND_ERROR("send_error"),
+        NOT_CONNECTED("not_connected"),
+        WOULD_BLOCK("would_block"),
+        SHUTDOWN("shutdown");
+
+        public final String tag;
+
+        Drop(String tag) {
+            this.tag = tag;
+        }
+    }
+
+    private final AtomicLongArray dropped = new AtomicLongArray(Drop.values().length * 16);
+    private final AtomicLongArray counters = new AtomicLongArray(8 * 16);
+
+    private static final int PACKETS = 0;
+    private static final int BYTES = 1;
+    private static final int ADVICE_ERRORS = 2;
+    private static final int MESSAGES_DROPPED = 3;
+    private static final int SEND_ERRORS = 4;
+
+    public void drop(Drop reason) {
+        dropped.incrementAndGet(reason.ordinal() * 16);
+    }
+
+    public void drop(Drop reason, long n) {
+        dropped.addAndGet(reason.ordinal() * 16, n);
+    }
+
+    public long dropped(Drop reason) {
+        return dropped.get(reason.ordinal() * 16);
+    }
+
+    public long totalDropped() {
+        long sum = 0;
+        for (Drop d : Drop.values()) {
+            sum += dropped(d);
+        }
+        return sum;
+    }
+
+    public void packetSent(int bytes) {
+        counters.incrementAndGet(PACKETS * 16);
+        counters.addAndGet(BYTES * 16, bytes);
+    }
+
+    public long packetsSent() {
+        return counters.get(PACKETS * 16);
+    }
+
+    public long bytesSent() {
+        return counters.get(BYTES * 16);
+    }
+
+    public void adviceError() {
+        counters.incrementAndGet(ADVICE_ERRORS * 16);
+    }
+
+    public long adviceErrors() {
+        return counters.get(ADVICE_ERRORS * 16);
+    }
+
+    /**
+     * A whole datagram/frame could not be sent ({@code messages} lines in it are lost). The transport
+     * has already counted the reason with {@link #drop(Drop)}.
+     */
+    public void messagesLost(int messages) {
+        counters.incrementAndGet(SEND_ERRORS * 16);
+        counters.addAndGet(MESSAGES_DROPPED * 16, messages);
+    }
+
+    public long sendErrors() {
+        return counters.get(SEND_ERRORS * 16);
+    }
+
+    public long messagesDropped() {
+        return counters.get(MESSAGES_DROPPED * 16);
+    }
+}

@@ -1,0 +1,116 @@
+package io.dsdagent.agent.transport;
+
+import io.dsdagent.agent.log.Log;
+import io.dsdagent.agent.telemetry.Telemetry;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+
+/**
+ * Non-blocking UDP. The host name is re-resolved every {@link #RESOLVE_EVERY_NANOS} (a DaemonSet
+ * agent's pod IP changes); a failed resolution keeps the last address and is retried at the next send.
+ */
+public final class UdpTransport implements Transport {
+    static final long RESOLVE_EVERY_NANOS = 30_000_000_000L;
+
+    private final String host;
+    private final int port;
+    private final int maxPayload;
+    private final Telemetry telemetry;
+    private DatagramChannel channel;
+    private InetSocketAddress address;
+    private long resolvedAt;
+    private byte[] wrapped;
+
+    public UdpTransport(String host, int port, int maxPayload, Telemetry telemetry) {
+        this.host = host;
+        this.port = port;
+        this.maxPayload = maxPayload;
+        this.telemetry = telemetry;
+    }
+
+    @Override
+    public boolean send(byte[] payload, int length) {
+        try {
+            if (channel == null) {
+                channel = DatagramChannel.open();
+                channel.configureBlocking(false);
+            }
+            long now = System.nanoTime();
+            if (address == null || now - resolvedAt > RESOLVE_EVERY_NANOS) {
+                resolve(now);
+            }
+            if (address == null) {
+                telemetry.drop(Telemetry.Drop.NOT_CONNECTED);
+                return false;
+            }
+            ByteBuffer buf = buffer(payload, length);
+            int sent = channel.send(buf, address);
+            if (sent == 0) {
+                telemetry.drop(Telemetry.Drop.WOULD_BLOCK);
+                return false;
+            }
+            telemetry.packetSent(length);
+            return true;
+        } catch (IOException e) {
+            Log.warnOnce("udp-send-" + e.getClass().getName(), "UDP send to " + describe() + " failed: " + e);
+            telemetry.drop(Telemetry.Drop.SEND_ERROR);
+            closeChannel();
+            return false;
+        }
+    }
+
+    private ByteBuffer byteBuffer;
+
+    private ByteBuffer buffer(byte[] payload, int length) {
+        if (wrapped != payload) {
+            wrapped = payload;
+            byteBuffer = ByteBuffer.wrap(payload);
+        }
+        byteBuffer.clear();
+        byteBuffer.limit(length);
+        return byteBuffer;
+    }
+
+    private void resolve(long now) {
+        resolvedAt = now;
+        try {
+            InetAddress a = InetAddress.getByName(host);
+            if (address == null || !address.getAddress().equals(a)) {
+                address = new InetSocketAddress(a, port);
+            }
+        } catch (IOException e) {
+            Log.warnOnce("udp-resolve-" + host, "cannot resolve DogStatsD host '" + host + "': " + e.getMessage()
+                    + "; will retry");
+        }
+    }
+
+    private void closeChannel() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing a datagram channel we no longer use
+            }
+            channel = null;
+        }
+    }
+
+    @Override
+    public int maxPayload() {
+        return maxPayload;
+    }
+
+    @Override
+    public String describe() {
+        return "udp://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    @Override
+    public void close() {
+        closeChannel();
+    }
+}

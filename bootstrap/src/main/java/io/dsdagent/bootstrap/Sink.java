@@ -1,0 +1,44 @@
+package io.dsdagent.bootstrap;
+
+/**
+ * What the agent plugs into the {@link Bridge}. Implemented by the agent's recorder; every method must
+ * return quickly, never block, never throw and (apart from {@code register*}, {@code event} and
+ * {@code serviceCheck}) never allocate in steady state.
+ */
+public interface Sink {
+    /** Metric types, as DogStatsD names them: c g ms h d s. */
+    int COUNT = 0;
+    int GAUGE = 1;
+    int TIMER = 2;
+    int HISTOGRAM = 3;
+    int DISTRIBUTION = 4;
+    int SET = 5;
+
+    /** Resolves a metric identity to an id; -1 if it cannot be registered (cap reached, bad input). */
+    int register(int type, String name, String[] tags);
+
+    void count(int id, long delta);
+
+    void gauge(int id, double value);
+
+    void recordNanos(int id, long nanos);
+
+    void record(int id, double value);
+
+    void setAdd(int id, String member);
+
+    void event(String title, String text, long timestampSeconds, String hostname, String aggregationKey,
+               String priority, String sourceType, String alertType, String[] tags);
+
+    void serviceCheck(String name, int status, long timestampSeconds, String hostname, String message,
+                      String[] tags);
+
+    /** A timed method returned or threw; {@code methodId} was resolved at transform time. */
+    void methodTimed(int methodId, long nanos, Throwable thrown);
+
+    /** A counted method returned or threw. */
+    void methodCounted(int methodId, Throwable thrown);
+
+    /** Advice caught its own failure; counted as telemetry and never rethrown. */
+    void adviceError(Throwable error);
+}

@@ -1,0 +1,130 @@
+package io.dsdagent.it.support;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A real UDP DogStatsD receiver on loopback that keeps every datagram it gets. */
+public final class UdpReceiver implements AutoCloseable {
+    private final DatagramChannel channel;
+    private final List<byte[]> datagrams = new ArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public UdpReceiver() throws IOException {
+        this(0);
+    }
+
+    public UdpReceiver(int port) throws IOException {
+        channel = DatagramChannel.open();
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, 8 * 1024 * 1024);
+        channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        thread = new Thread(this::loop, "udp-receiver");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public int port() {
+        try {
+            return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void loop() {
+        ByteBuffer buf = ByteBuffer.allocate(65536);
+        while (running) {
+            try {
+                buf.clear();
+                channel.receive(buf);
+                buf.flip();
+                byte[] b = new byte[buf.remaining()];
+                buf.get(b);
+                synchronized (datagrams) {
+                    datagrams.add(b);
+                }
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    public List<byte[]> datagrams() {
+        synchronized (datagrams) {
+            return new ArrayList<>(datagrams);
+        }
+    }
+
+    /** Every message received so far, in order. */
+    public List<String> lines() {
+        List<String> lines = new ArrayList<>();
+        for (byte[] d : datagrams()) {
+            for (String l : new String(d, StandardCharsets.UTF_8).split("\n")) {
+                if (!l.isEmpty()) {
+                    lines.add(l);
+                }
+            }
+        }
+        return lines;
+    }
+
+    /** Messages whose metric name is {@code name}. */
+    public List<String> metric(String name) {
+        List<String> out = new ArrayList<>();
+        for (String l : lines()) {
+            if (l.startsWith(name + ":")) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    /** Sum of the values of every {@code name} count line (unweighted: counts carry no rate). */
+    public long countSum(String name) {
+        long sum = 0;
+        for (String l : metric(name)) {
+            String v = l.substring(name.length() + 1, l.indexOf('|'));
+            for (String x : v.split(":")) {
+                if (!x.isEmpty()) {
+                    sum += Long.parseLong(x);
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** Number of values the Datadog Agent would count for a packed {@code name} line set (weights int(1/rate)). */
+    public long valueCount(String name) {
+        long n = 0;
+        for (String l : metric(name)) {
+            String[] f = l.split("\\|");
+            long values = 0;
+            for (String x : f[0].substring(name.length() + 1).split(":")) {
+                if (!x.isEmpty()) {
+                    values++;
+                }
+            }
+            long weight = 1;
+            for (String field : f) {
+                if (field.startsWith("@")) {
+                    weight = (long) (1.0 / Double.parseDouble(field.substring(1)));
+                }
+            }
+            n += values * weight;
+        }
+        return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+        running = false;
+        channel.close();
+    }
+}
