@@ -1,7 +1,7 @@
 package io.dsdagent.agent.instrument;
 
 import io.dsdagent.agent.config.Config;
-import io.dsdagent.agent.instrument.api.ApiAdvice;
+import io.dsdagent.agent.instrument.api.ApiModule;
 import io.dsdagent.agent.log.Log;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -10,10 +10,7 @@ import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
 
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * Installs the agent's instrumentations with one ByteBuddy {@link AgentBuilder}. Every non-default
@@ -23,7 +20,12 @@ public final class Instrumenter {
     private Instrumenter() {
     }
 
-    public static void install(Instrumentation inst, Config config) {
+    /** Every instrumentation, in the order its transformations are added. */
+    static final Module[] MODULES = {
+        new ApiModule(),
+    };
+
+    public static void install(Instrumentation inst, Config config, AgentServices agent) {
         // ByteBuddy's default initialization strategy injects a "Nexus" class through sun.misc.Unsafe,
         // which JDK 24+ warns about on stderr; inline Advice needs no Nexus. Must be set before
         // ByteBuddy's classes initialize; the shaded copy reads the relocated property name, which
@@ -44,17 +46,10 @@ public final class Instrumenter {
                 .ignore(nameStartsWith("java.").or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
                         .or(nameStartsWith("com.sun.")).or(nameStartsWith("io.dsdagent.agent."))
                         .or(nameStartsWith("net.bytebuddy.")).or(nameStartsWith("org.jctools.")));
-        if (config.instrumentationEnabled("api")) {
-            builder = builder.type(named("io.dsdagent.api.Hooks"))
-                    .transform(new AgentBuilder.Transformer.ForAdvice()
-                            .advice(named("register").and(isStatic()).and(takesArguments(3)), ApiAdvice.Register.class.getName())
-                            .advice(named("count").and(takesArguments(2)), ApiAdvice.Count.class.getName())
-                            .advice(named("gauge").and(takesArguments(2)), ApiAdvice.Gauge.class.getName())
-                            .advice(named("recordNanos").and(takesArguments(2)), ApiAdvice.RecordNanos.class.getName())
-                            .advice(named("record").and(takesArguments(2)), ApiAdvice.Record.class.getName())
-                            .advice(named("setAdd").and(takesArguments(2)), ApiAdvice.SetAdd.class.getName())
-                            .advice(named("event").and(takesArguments(9)), ApiAdvice.Event.class.getName())
-                            .advice(named("serviceCheck").and(takesArguments(6)), ApiAdvice.ServiceCheck.class.getName()));
+        for (Module m : MODULES) {
+            if (config.instrumentationEnabled(m.name())) {
+                builder = m.extend(builder, config, agent);
+            }
         }
         builder.installOn(inst);
     }

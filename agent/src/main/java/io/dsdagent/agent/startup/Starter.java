@@ -3,6 +3,7 @@ package io.dsdagent.agent.startup;
 import io.dsdagent.agent.aggregate.Aggregator;
 import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.encode.Packer;
+import io.dsdagent.agent.instrument.AgentServices;
 import io.dsdagent.agent.instrument.Instrumenter;
 import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.Recorder;
@@ -56,7 +57,7 @@ public final class Starter {
         aggregator.start();
         running = aggregator;
         try {
-            Instrumenter.install(inst, config);
+            Instrumenter.install(inst, config, new AgentServices(recorder, telemetry));
         } catch (Throwable t) {
             Log.error("instrumentation disabled: " + t + " (the API, counts and samplers still work)");
         }
