@@ -51,7 +51,8 @@ public final class Config {
         this.destination = resolveDestination(files, src);
         this.destinationSource = src[0];
         this.constantTags = Collections.unmodifiableList(buildConstantTags());
-        this.flushIntervalMillis = duration(Setting.DSD_AGENT_FLUSH_INTERVAL, 100, 3_600_000);
+        // at least 1 s: each flush stamps a distinct second, so a context never gets two points in one second
+        this.flushIntervalMillis = duration(Setting.DSD_AGENT_FLUSH_INTERVAL, 1000, 3_600_000);
         String mps = raw(Setting.DSD_AGENT_MAX_PACKET_SIZE);
         int defaultPacket = destination.isUnix() ? 8192 : 1432;
         this.maxPacketSize = mps == null ? defaultPacket

@@ -1,0 +1,90 @@
+package io.dsdagent.agent.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class ConfigTest {
+    private static Config config(Map<String, String> env, Properties props, boolean socketExists) {
+        return new Config(env, props, path -> socketExists && path.equals(Destination.DEFAULT_SOCKET));
+    }
+
+    private static Config env(String... kv) {
+        Map<String, String> env = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            env.put(kv[i], kv[i + 1]);
+        }
+        return config(env, new Properties(), false);
+    }
+
+    @Test
+    void defaultsToLocalUdp() {
+        Config c = env();
+        assertEquals("udp://127.0.0.1:8125", c.destination.toString());
+        assertEquals(1432, c.maxPacketSize);
+        assertEquals(10_000, c.flushIntervalMillis);
+    }
+
+    @Test
+    void defaultSocketWinsOverLocalUdpOnlyWhenNothingIsSet() {
+        assertEquals("unixgram:///var/run/datadog/dsd.socket",
+                config(new HashMap<>(), new Properties(), true).destination.toString());
+        assertEquals(8192, config(new HashMap<>(), new Properties(), true).maxPacketSize);
+        Map<String, String> e = new HashMap<>();
+        e.put("DD_AGENT_HOST", "10.1.2.3");
+        assertEquals("udp://10.1.2.3:8125", config(e, new Properties(), true).destination.toString());
+    }
+
+    @Test
+    void urlFormsParse() {
+        assertEquals("udp://agent:9000", Config.parseUrl("udp://agent:9000").toString());
+        assertEquals("udp://agent:8125", Config.parseUrl("udp://agent").toString());
+        assertEquals("udp://[::1]:8125", Config.parseUrl("udp://[::1]:8125").toString());
+        assertEquals("unixgram:///tmp/a.sock", Config.parseUrl("unix:///tmp/a.sock").toString());
+        assertEquals("unixgram:///tmp/a.sock", Config.parseUrl("unixgram:///tmp/a.sock").toString());
+        assertEquals("unixstream:///tmp/a.sock", Config.parseUrl("unixstream:///tmp/a.sock").toString());
+        assertNull(Config.parseUrl("tcp://x:1"));
+        assertNull(Config.parseUrl("udp://x:99999"));
+        assertNull(Config.parseUrl("udp://:1"));
+    }
+
+    @Test
+    void propertyWinsOverEnvironment() {
+        Map<String, String> e = new HashMap<>();
+        e.put("DD_ENV", "from-env");
+        Properties p = new Properties();
+        p.setProperty("dd.env", "from-prop");
+        assertEquals("[env:from-prop]", config(e, p, false).constantTags.toString());
+    }
+
+    @Test
+    void unifiedServiceTagsOverrideDdTagsAndDuplicatesGo() {
+        Config c = env("DD_TAGS", "team:a, env:old service:old,team:b,solo", "DD_ENV", "prod", "DD_SERVICE", "web",
+                "DD_VERSION", "1.2", "DD_ENTITY_ID", "pod-uid");
+        assertEquals("[dd.internal.entity_id:pod-uid, env:prod, service:web, solo, team:b, version:1.2]",
+                c.constantTags.toString());
+    }
+
+    @Test
+    void durationsAcceptSecondsAndUnits() {
+        assertEquals(10_000, Config.parseDuration("10"));
+        assertEquals(10_000, Config.parseDuration("10s"));
+        assertEquals(500, Config.parseDuration("500ms"));
+        assertEquals(120_000, Config.parseDuration("2m"));
+        assertEquals(-1, Config.parseDuration("soon"));
+        assertEquals(-1, Config.parseDuration("-5"));
+    }
+
+    @Test
+    void badValuesFallBackToDefaults() {
+        Config c = env("DD_DOGSTATSD_PORT", "abc", "DSD_AGENT_MAX_CONTEXTS", "x", "DSD_AGENT_FLUSH_INTERVAL", "0");
+        assertEquals("udp://127.0.0.1:8125", c.destination.toString());
+        assertEquals(10_000, c.maxContexts);
+        assertEquals(10_000, c.flushIntervalMillis);
+    }
+}
