@@ -21,7 +21,7 @@ public enum Setting {
     DD_CARDINALITY("", "Tag cardinality for origin enrichment (none, low, orchestrator, high); sent as |card:."),
     DSD_AGENT_ENABLED("true", "false turns the agent off entirely (nothing is instrumented or sent)."),
     DSD_AGENT_LOG_LEVEL("info", "Agent log level on stderr: error, warn, info, debug, off."),
-    DSD_AGENT_FLUSH_INTERVAL("10s", "Flush interval, aligned to wall-clock multiples (10, 10s, 500ms)."),
+    DSD_AGENT_FLUSH_INTERVAL("10s", "Flush interval (1 s to 1 h), aligned to wall-clock multiples (10, 10s, 1500ms)."),
     DSD_AGENT_MAX_PACKET_SIZE("", "Maximum datagram/frame payload in bytes; default 1432 for UDP, 8192 for Unix sockets."),
     DSD_AGENT_MAX_CONTEXTS("10000", "Cap on live metric contexts (name + tags); registrations beyond it are dropped and counted."),
     DSD_AGENT_MAX_SAMPLES_PER_CONTEXT("1000", "Timer/histogram/distribution values kept per context per interval; above it an unbiased sample is sent with sample rates."),
