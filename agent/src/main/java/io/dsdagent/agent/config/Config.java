@@ -35,6 +35,11 @@ public final class Config {
     public final boolean originDetection;
     public final String externalEnv;
     public final String cardinality;
+    public final boolean sockstatEnabled;
+    public final long sockstatIntervalMillis;
+    public final String sockstatPrefix;
+    /** Null when not set: then on unless dd-java-agent is attached. */
+    public final Boolean runtimeMetricsEnabled;
 
     public Config(Map<String, String> env, Properties props, FileCheck files) {
         this.env = env;
@@ -64,6 +69,29 @@ public final class Config {
         this.originDetection = bool(Setting.DD_ORIGIN_DETECTION_ENABLED);
         this.externalEnv = raw(Setting.DD_EXTERNAL_ENV);
         this.cardinality = raw(Setting.DD_CARDINALITY);
+        this.sockstatEnabled = bool(Setting.DSD_AGENT_SOCKSTAT_ENABLED);
+        this.sockstatIntervalMillis = duration(Setting.DSD_AGENT_SOCKSTAT_INTERVAL, 1000, 3_600_000);
+        this.sockstatPrefix = prefix(Setting.DSD_AGENT_SOCKSTAT_PREFIX);
+        this.runtimeMetricsEnabled = raw(Setting.DSD_AGENT_RUNTIME_METRICS_ENABLED) == null ? null
+                : bool(Setting.DSD_AGENT_RUNTIME_METRICS_ENABLED);
+    }
+
+    /** A metric name prefix: letters, digits, '_' and '.', starting with a letter; ends with '.'. */
+    private String prefix(Setting s) {
+        String v = raw(s);
+        if (v == null) {
+            return s.defaultValue();
+        }
+        boolean ok = Character.isLetter(v.charAt(0)) && v.charAt(0) < 128 && v.length() <= 100;
+        for (int i = 0; ok && i < v.length(); i++) {
+            char c = v.charAt(i);
+            ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+        }
+        if (!ok) {
+            warnInvalid(s, "is not a metric name prefix (letters, digits, _ and ., starting with a letter)", s.defaultValue());
+            return s.defaultValue();
+        }
+        return v.endsWith(".") ? v : v + ".";
     }
 
     /** The configuration of this process: its environment and system properties. */

@@ -26,7 +26,11 @@ public enum Setting {
     DSD_AGENT_MAX_CONTEXTS("10000", "Cap on live metric contexts (name + tags); registrations beyond it are dropped and counted."),
     DSD_AGENT_MAX_SAMPLES_PER_CONTEXT("1000", "Timer/histogram/distribution values kept per context per interval; above it an unbiased sample is sent with sample rates."),
     DSD_AGENT_QUEUE_SIZE("65536", "Value samples buffered between application threads and the aggregator; when full, samples are dropped and counted."),
-    DSD_AGENT_TELEMETRY_ENABLED("true", "Send the agent's own dsd_agent.* metrics every flush.");
+    DSD_AGENT_TELEMETRY_ENABLED("true", "Send the agent's own dsd_agent.* metrics every flush."),
+    DSD_AGENT_SOCKSTAT_ENABLED("true", "Sample /proc/net/sockstat and sockstat6 as sockstat.* gauges (Linux only)."),
+    DSD_AGENT_SOCKSTAT_INTERVAL("10s", "How often sockstat is sampled (1 s to 1 h), aligned like the flush."),
+    DSD_AGENT_SOCKSTAT_PREFIX("sockstat.", "Name prefix of the sockstat gauges."),
+    DSD_AGENT_RUNTIME_METRICS_ENABLED("true", "Send JVM runtime metrics (jvm.*); off by default when dd-java-agent is also attached.");
 
     private final String defaultValue;
     private final String description;

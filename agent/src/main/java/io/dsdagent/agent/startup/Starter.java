@@ -8,6 +8,7 @@ import io.dsdagent.agent.instrument.Instrumenter;
 import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
+import io.dsdagent.agent.sample.Samplers;
 import io.dsdagent.agent.telemetry.Telemetry;
 import io.dsdagent.agent.transport.Transports;
 import io.dsdagent.bootstrap.Bridge;
@@ -54,6 +55,7 @@ public final class Starter {
                 config.telemetryEnabled, Aggregator.Clock.SYSTEM);
         AgentSink sink = new AgentSink(recorder, aggregator, telemetry, origin);
         Bridge.install(sink);
+        aggregator.addTickTask(new Samplers(config, recorder, offset));
         aggregator.start();
         running = aggregator;
         try {

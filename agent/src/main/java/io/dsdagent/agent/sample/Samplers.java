@@ -1,0 +1,157 @@
+package io.dsdagent.agent.sample;
+
+import io.dsdagent.agent.config.Config;
+import io.dsdagent.agent.log.Log;
+import io.dsdagent.agent.record.Recorder;
+import io.dsdagent.agent.record.Registry;
+
+import java.util.List;
+
+/**
+ * The background samplers, run as a task of the aggregator thread (no thread of their own). Nothing is
+ * read or registered in {@code premain}: the first tick sets them up. Each sampler samples on wall-clock
+ * multiples of its interval, shifted by the process's flush offset and taken one second before the
+ * flush, so every flush carries a fresh value; the values are gauges, sent as timestamped lines.
+ */
+public final class Samplers implements Runnable {
+    /** Lead of a sample before the flush it feeds. */
+    static final long LEAD_MILLIS = 1000;
+
+    private final Config config;
+    private final Recorder recorder;
+    private final Registry registry;
+    private final long offsetMillis;
+    private final String procRoot;
+    private boolean initialized;
+
+    private SockstatSampler sockstat;
+    private int[] sockstatIds;
+    private int unparsedId = -1;
+    private long sockstatInterval;
+    private long nextSockstat;
+
+    private RuntimeSampler runtime;
+    private int[] runtimeIds;
+    private long runtimeInterval;
+    private long nextRuntime;
+
+    public Samplers(Config config, Recorder recorder, long offsetMillis) {
+        this(config, recorder, offsetMillis, "/proc");
+    }
+
+    Samplers(Config config, Recorder recorder, long offsetMillis, String procRoot) {
+        this.config = config;
+        this.recorder = recorder;
+        this.registry = recorder.registry();
+        this.offsetMillis = offsetMillis;
+        this.procRoot = procRoot;
+    }
+
+    @Override
+    public void run() {
+        long now = System.currentTimeMillis();
+        if (!initialized) {
+            initialized = true;
+            init(now);
+        }
+        if (sockstat != null && now >= nextSockstat) {
+            nextSockstat = next(now, sockstatInterval);
+            sampleSockstat();
+        }
+        if (runtime != null && now >= nextRuntime) {
+            nextRuntime = next(now, runtimeInterval);
+            runtime.sample(System.nanoTime());
+            publish(runtime.values(), runtimeIds);
+        }
+    }
+
+    /** The next sample time after {@code now}: a multiple of the interval, plus offset, minus the lead. */
+    long next(long now, long interval) {
+        long shift = ((offsetMillis - LEAD_MILLIS) % interval + interval) % interval;
+        return ((now - shift) / interval + 1) * interval + shift;
+    }
+
+    private void init(long now) {
+        if (config.sockstatEnabled) {
+            initSockstat(now);
+        }
+        boolean runtimeOn = config.runtimeMetricsEnabled == null ? !ddJavaAgentAttached() : config.runtimeMetricsEnabled;
+        if (config.runtimeMetricsEnabled == null && !runtimeOn) {
+            Log.info("dd-java-agent is attached and sends jvm.* runtime metrics itself; ours are off"
+                    + " (DSD_AGENT_RUNTIME_METRICS_ENABLED=true turns them on)");
+        }
+        if (runtimeOn) {
+            try {
+                runtime = new RuntimeSampler();
+                List<RuntimeSampler.Series> series = runtime.series();
+                runtimeIds = new int[series.size()];
+                for (int i = 0; i < runtimeIds.length; i++) {
+                    runtimeIds[i] = registry.register(Registry.GAUGE, series.get(i).name, series.get(i).tags);
+                }
+                runtimeInterval = config.flushIntervalMillis;
+                runtime.sample(System.nanoTime()); // baseline for the GC rates
+                publish(runtime.values(), runtimeIds);
+                nextRuntime = next(now, runtimeInterval);
+            } catch (Throwable t) {
+                runtime = null;
+                Log.warn("JVM runtime metrics are off: " + t);
+            }
+        }
+    }
+
+    private void initSockstat(long now) {
+        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("linux")) {
+            Log.info("sockstat metrics are off: not Linux");
+            return;
+        }
+        SockstatSampler s = new SockstatSampler(procRoot);
+        try {
+            s.probe();
+        } catch (Exception e) {
+            s.close();
+            Log.info("sockstat metrics are off: cannot read " + procRoot + "/net/sockstat (" + e.getMessage() + ")");
+            return;
+        }
+        String prefix = config.sockstatPrefix;
+        sockstatIds = new int[SockstatSampler.NAMES.length];
+        for (int i = 0; i < sockstatIds.length; i++) {
+            sockstatIds[i] = registry.register(Registry.GAUGE, prefix + SockstatSampler.NAMES[i]);
+        }
+        if (config.telemetryEnabled) {
+            unparsedId = registry.register(Registry.COUNT, "dsd_agent.sockstat.unparsed_lines");
+        }
+        sockstat = s;
+        sockstatInterval = config.sockstatIntervalMillis;
+        nextSockstat = now; // first sample at once
+    }
+
+    private void sampleSockstat() {
+        try {
+            int bad = sockstat.sample();
+            publish(sockstat.values(), sockstatIds);
+            if (bad > 0 && unparsedId >= 0) {
+                recorder.count(unparsedId, bad);
+            }
+        } catch (Exception e) {
+            Log.warnOnce("sockstat-read", "could not read sockstat, will retry: " + e);
+        }
+    }
+
+    private void publish(double[] values, int[] ids) {
+        for (int i = 0; i < ids.length; i++) {
+            double v = values[i];
+            if (ids[i] >= 0 && !Double.isNaN(v) && !Double.isInfinite(v)) {
+                recorder.gauge(ids[i], v);
+            }
+        }
+    }
+
+    /** dd-java-agent's premain class is on the system class path once it is attached. */
+    static boolean ddJavaAgentAttached() {
+        try {
+            return ClassLoader.getSystemResource("datadog/trace/bootstrap/AgentBootstrap.class") != null;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.dsdagent.it.apps;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.spi.AbstractInterruptibleChannel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Opens and closes real sockets on command, one command per stdin line: {@code open tcp4|tcp6|udp4|udp6 N}
+ * binds N sockets of that family on loopback (TCP ones listening), {@code close} closes them all,
+ * {@code exit} ends. Prints {@code ok <command>} after each.
+ */
+public final class SocketsApp {
+    public static void main(String[] args) throws Exception {
+        List<AbstractInterruptibleChannel> open = new ArrayList<>();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        System.out.println("ready");
+        String line;
+        while ((line = in.readLine()) != null) {
+            String[] w = line.trim().split(" ");
+            switch (w[0]) {
+                case "open":
+                    int n = Integer.parseInt(w[2]);
+                    for (int i = 0; i < n; i++) {
+                        open.add(open(w[1]));
+                    }
+                    break;
+                case "close":
+                    for (AbstractInterruptibleChannel c : open) {
+                        c.close();
+                    }
+                    open.clear();
+                    break;
+                case "exit":
+                    System.out.println("ok exit");
+                    return;
+                default:
+                    throw new IllegalArgumentException(line);
+            }
+            System.out.println("ok " + line.trim());
+        }
+    }
+
+    private static AbstractInterruptibleChannel open(String kind) throws Exception {
+        InetAddress v4 = InetAddress.getByName("127.0.0.1");
+        InetAddress v6 = InetAddress.getByName("::1");
+        switch (kind) {
+            case "tcp4":
+                return ServerSocketChannel.open(StandardProtocolFamily.INET).bind(new InetSocketAddress(v4, 0));
+            case "tcp6":
+                return ServerSocketChannel.open(StandardProtocolFamily.INET6).bind(new InetSocketAddress(v6, 0));
+            case "udp4":
+                return DatagramChannel.open(StandardProtocolFamily.INET).bind(new InetSocketAddress(v4, 0));
+            case "udp6":
+                return DatagramChannel.open(StandardProtocolFamily.INET6).bind(new InetSocketAddress(v6, 0));
+            default:
+                throw new IllegalArgumentException(kind);
+        }
+    }
+}
