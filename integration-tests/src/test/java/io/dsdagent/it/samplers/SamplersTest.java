@@ -79,6 +79,33 @@ class SamplersTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void runtimeMetricsStepAsideForDdJavaAgentAndSockstatCanBeTurnedOff(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // what dd-java-agent puts on the system class path: its premain class
+        java.nio.file.Path marker = dir.resolve("datadog/trace/bootstrap/AgentBootstrap.class");
+        java.nio.file.Files.createDirectories(marker.getParent());
+        java.nio.file.Files.write(marker, new byte[] {(byte) 0xCA, (byte) 0xFE});
+        try (UdpReceiver rx = new UdpReceiver();
+             ForkedJvm jvm = new ForkedJvm(Jdks.homes().get(0))
+                     .classpath(System.getProperty("it.app.classpath") + java.io.File.pathSeparator + dir)
+                     .env("DD_DOGSTATSD_URL", "udp://127.0.0.1:" + rx.port())
+                     .env("DSD_AGENT_FLUSH_INTERVAL", "1s")
+                     .env("DSD_AGENT_SOCKSTAT_ENABLED", "false")
+                     .main("io.dsdagent.it.apps.SocketsApp")) {
+            jvm.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> rx.metric("dsd_agent.contexts").size() >= 2);
+            OutputStream stdin = jvm.process().getOutputStream();
+            command(stdin, jvm, "exit");
+            assertEquals(0, jvm.waitFor(30), jvm.stderr());
+            assertTrue(jvm.stderr().contains("dd-java-agent is attached and sends jvm.* runtime metrics itself; ours are off"),
+                    jvm.stderr());
+            for (String l : rx.lines()) {
+                assertFalse(l.startsWith("jvm.") || l.startsWith("sockstat."), l);
+            }
+        }
+    }
+
     private static void command(OutputStream stdin, ForkedJvm jvm, String cmd) throws Exception {
         int before = occurrences(jvm.stdout(), "ok " + cmd + "\n");
         stdin.write((cmd + "\n").getBytes(StandardCharsets.US_ASCII));
