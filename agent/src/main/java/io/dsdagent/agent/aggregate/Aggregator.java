@@ -8,7 +8,6 @@ import io.dsdagent.agent.record.Registry;
 import io.dsdagent.agent.telemetry.Telemetry;
 import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -265,7 +264,7 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
         st.idleIntervals = 0;
         if (ctx.type == Registry.SET) {
             for (String m : st.members) {
-                packer.setMember(ctx, m.getBytes(StandardCharsets.UTF_8));
+                packer.setMember(ctx, m);
             }
             st.reset();
             return;
@@ -273,7 +272,7 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
         int kind = ctx.nanos ? Packer.NANOS : Packer.DOUBLE_BITS;
         int k = st.kept;
         if (st.count == k) {
-            packer.packed(ctx, st.samples, 0, k, kind, null);
+            packer.packed(ctx, st.samples, 0, k, kind, 1);
         } else {
             // k values stand for count: weights base+1 (the first rem values) and base, summing to count
             long base = st.count / k;
@@ -281,7 +280,7 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
             if (rem > 0) {
                 packer.packed(ctx, st.samples, 0, rem, kind, rates.forWeight(base + 1));
             }
-            packer.packed(ctx, st.samples, rem, k, kind, base == 1 ? null : rates.forWeight(base));
+            packer.packed(ctx, st.samples, rem, k, kind, rates.forWeight(base));
         }
         st.reset();
     }

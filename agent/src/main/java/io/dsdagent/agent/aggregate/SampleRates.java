@@ -1,52 +1,30 @@
 package io.dsdagent.agent.aggregate;
 
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-
 /**
- * The ASCII sample rate that makes the Datadog Agent weigh a value exactly {@code w}: it computes
- * {@code int(1/rate)} in float64 and truncates, so the shortest form of {@code 1/w} is not always
- * right (w = 93 gives 92). We step the rate down one ulp at a time until the truncated reciprocal is
- * exactly {@code w}. Results are cached; only the aggregator thread calls this.
+ * The sample rate that makes the Datadog Agent weigh a value exactly {@code w}: it computes
+ * {@code int(1/rate)} in float64 and truncates, so {@code 1.0/w} is not always right (w = 93 gives 92).
+ * We step the rate one ulp at a time until the truncated reciprocal is exactly {@code w}. The rate is
+ * then written by the packer in its shortest round-trip form, which parses back to exactly this double,
+ * so the Agent sees the same value. Pure arithmetic: no strings, no allocation.
  */
 public final class SampleRates {
-    private static final int CACHE_MAX = 4096;
-    private final HashMap<Long, byte[]> cache = new HashMap<Long, byte[]>();
-
-    /** Rate bytes (without {@code @}) for weight {@code w >= 2}. */
-    public byte[] forWeight(long w) {
-        Long key = w;
-        byte[] b = cache.get(key);
-        if (b == null) {
-            b = compute(w).getBytes(StandardCharsets.US_ASCII);
-            if (cache.size() >= CACHE_MAX) {
-                cache.clear();
-            }
-            cache.put(key, b);
-        }
-        return b;
+    /** The rate for weight {@code w}: {@code (long) (1 / rate) == w} for every w >= 1; 1 for w <= 1. */
+    public double forWeight(long w) {
+        return compute(w);
     }
 
-    /** The rate as text; {@code (long) (1 / Double.parseDouble(result)) == w} holds for every w >= 1. */
-    public static String compute(long w) {
+    public static double compute(long w) {
         if (w <= 1) {
-            return "1";
+            return 1;
         }
         double r = 1.0 / w;
         for (int i = 0; i < 64; i++) {
-            String s = plain(r);
-            double parsed = Double.parseDouble(s);
-            long weight = (long) (1.0 / parsed);
+            long weight = (long) (1.0 / r);
             if (weight == w) {
-                return s;
+                return r;
             }
-            r = weight < w ? Math.nextDown(parsed) : Math.nextUp(parsed);
+            r = weight < w ? Math.nextDown(r) : Math.nextUp(r);
         }
-        throw new IllegalStateException("no sample rate for weight " + w);
-    }
-
-    /** Shortest round-trip decimal without exponent. */
-    static String plain(double r) {
-        return new java.math.BigDecimal(Double.toString(r)).toPlainString();
+        return 1.0 / w; // not reached for weights below 2^52; the closest we have
     }
 }

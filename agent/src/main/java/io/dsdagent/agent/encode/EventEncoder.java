@@ -1,112 +1,142 @@
 package io.dsdagent.agent.encode;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * Events ({@code _e{title,text}:title|text|d:|h:|k:|p:|s:|t:|#tags}) and service checks
- * ({@code _sc|name|status|d:|h:|#tags|m:message}). Lengths are UTF-8 byte counts; newlines in title,
- * text and message are escaped as {@code \n}; fields are sanitized so nothing can add or cut one.
- * These are rare, plain calls: they allocate.
+ * Events and service checks, encoded byte by byte (UTF-8 written in place, lengths counted in UTF-8
+ * bytes of what is actually sent):
+ * <pre>
+ * _e{&lt;title bytes&gt;,&lt;text bytes&gt;}:title|text|d:ts|h:host|k:key|p:low|s:source|t:error|#tags|c:..|e:..|card:..
+ * _sc|name|status|d:ts|h:host|#tags|c:..|e:..|card:..|m:message
+ * </pre>
+ * Newlines (LF, CR, CRLF) in a title, text or message are sent as the two characters {@code \n}, which
+ * the Agent turns back into a newline in events; a {@code |} in a title or text is fine because the
+ * lengths say where each ends; in a service check message, which the Agent cuts at a {@code |}, it
+ * becomes {@code _}, and {@code m:} comes last. Fields that would not be valid are left out: {@code p:}
+ * other than normal/low, {@code t:} other than error/warning/info/success, {@code d:} below 1. An empty
+ * title (which the Agent rejects) is sent as {@code event}. These are rare, plain calls: they allocate
+ * their result.
  */
 public final class EventEncoder {
+    private byte[] buf = new byte[256];
+    private int len;
+
     private EventEncoder() {
     }
 
     public static byte[] event(String title, String text, long timestampSeconds, String hostname,
                                String aggregationKey, String priority, String sourceType, String alertType,
                                String[] tags, String[] constantTags, byte[] originSuffix) {
-        byte[] t = utf8(escapeNewlines(title == null || title.isEmpty() ? "event" : title));
-        byte[] x = utf8(escapeNewlines(text == null ? "" : text));
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + t.length + x.length);
-        ascii(out, "_e{" + t.length + "," + x.length + "}:");
-        out.write(t, 0, t.length);
-        out.write('|');
-        out.write(x, 0, x.length);
+        String t = title == null || title.isEmpty() ? "event" : title;
+        String x = text == null ? "" : text;
+        int tLen = Utf8.length(t, Utf8.TEXT);
+        int xLen = Utf8.length(x, Utf8.TEXT);
+        EventEncoder e = new EventEncoder();
+        e.ascii("_e{").number(tLen).ascii(",").number(xLen).ascii("}:");
+        e.ensure(tLen + 1 + xLen);
+        e.len = Utf8.write(e.buf, e.len, t, Utf8.TEXT);
+        e.buf[e.len++] = '|';
+        e.len = Utf8.write(e.buf, e.len, x, Utf8.TEXT);
         if (timestampSeconds > 0) {
-            ascii(out, "|d:" + timestampSeconds);
+            e.ascii("|d:").number(timestampSeconds);
         }
-        field(out, "|h:", hostname);
-        field(out, "|k:", aggregationKey);
+        e.field("|h:", hostname);
+        e.field("|k:", aggregationKey);
         if ("low".equals(priority) || "normal".equals(priority)) {
-            ascii(out, "|p:" + priority);
+            e.ascii("|p:").ascii(priority);
         }
-        field(out, "|s:", sourceType);
+        e.field("|s:", sourceType);
         if ("error".equals(alertType) || "warning".equals(alertType) || "info".equals(alertType)
                 || "success".equals(alertType)) {
-            ascii(out, "|t:" + alertType);
+            e.ascii("|t:").ascii(alertType);
         }
-        tags(out, tags, constantTags);
-        if (originSuffix != null) {
-            out.write(originSuffix, 0, originSuffix.length);
-        }
-        return out.toByteArray();
+        e.tags(tags, constantTags);
+        e.bytes(originSuffix);
+        return e.result();
     }
 
+    /** A status outside 0..3 is sent as 3 (UNKNOWN): the Agent rejects anything else. */
     public static byte[] serviceCheck(String name, int status, long timestampSeconds, String hostname,
                                       String message, String[] tags, String[] constantTags, byte[] originSuffix) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        ascii(out, "_sc|");
-        byte[] n = utf8(Sanitizer.name(name));
-        out.write(n, 0, n.length);
-        ascii(out, "|" + (status >= 0 && status <= 3 ? status : 3));
+        EventEncoder e = new EventEncoder();
+        e.ascii("_sc|").utf8(Sanitizer.serviceCheckName(name), Utf8.FIELD).ascii("|")
+                .number(status >= 0 && status <= 3 ? status : 3);
         if (timestampSeconds > 0) {
-            ascii(out, "|d:" + timestampSeconds);
+            e.ascii("|d:").number(timestampSeconds);
         }
-        field(out, "|h:", hostname);
-        tags(out, tags, constantTags);
-        if (originSuffix != null) {
-            out.write(originSuffix, 0, originSuffix.length);
-        }
+        e.field("|h:", hostname);
+        e.tags(tags, constantTags);
+        e.bytes(originSuffix);
         if (message != null && !message.isEmpty()) {
-            byte[] m = utf8(escapeNewlines(message).replace('|', '_'));
-            ascii(out, "|m:");
-            out.write(m, 0, m.length);
+            e.ascii("|m:").utf8(message, Utf8.MESSAGE);
         }
-        return out.toByteArray();
+        return e.result();
     }
 
-    private static void field(ByteArrayOutputStream out, String prefix, String value) {
-        if (value != null && !value.isEmpty()) {
-            ascii(out, prefix);
-            byte[] b = utf8(Sanitizer.value(value, 200));
-            out.write(b, 0, b.length);
+    private void field(String prefix, String value) {
+        if (value != null) {
+            String v = Sanitizer.value(value, Sanitizer.MAX_TAG);
+            if (!v.isEmpty()) {
+                ascii(prefix).utf8(v, Utf8.FIELD);
+            }
         }
     }
 
-    private static void tags(ByteArrayOutputStream out, String[] tags, String[] constantTags) {
+    /** The event's own tags (sanitized here), then the constant tags (already sanitized), no duplicates. */
+    private void tags(String[] tags, String[] constantTags) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<String>();
+        if (tags != null) {
+            for (String raw : tags) {
+                all.add(Sanitizer.tag(raw));
+            }
+        }
+        if (constantTags != null) {
+            all.addAll(Arrays.asList(constantTags));
+        }
+        all.remove("");
+        all.remove(null);
         boolean first = true;
-        for (String[] group : new String[][] {tags, constantTags}) {
-            if (group == null) {
-                continue;
-            }
-            for (String t : group) {
-                String s = t == null ? "" : Sanitizer.tag(t);
-                if (s.isEmpty()) {
-                    continue;
-                }
-                ascii(out, first ? "|#" : ",");
-                byte[] b = utf8(s);
-                out.write(b, 0, b.length);
-                first = false;
-            }
+        for (String t : all) {
+            ascii(first ? "|#" : ",").utf8(t, Utf8.FIELD);
+            first = false;
         }
     }
 
-    /** A real newline would end the message: send the two characters {@code \n} instead. */
-    static String escapeNewlines(String s) {
-        if (s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
-            return s;
+    private EventEncoder ascii(String s) {
+        ensure(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            buf[len++] = (byte) s.charAt(i);
         }
-        return s.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n");
+        return this;
     }
 
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+    private EventEncoder number(long v) {
+        ensure(Numbers.MAX_LEN);
+        len = Numbers.writeLong(buf, len, v);
+        return this;
     }
 
-    private static void ascii(ByteArrayOutputStream out, String s) {
-        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
-        out.write(b, 0, b.length);
+    private EventEncoder utf8(String s, int mode) {
+        ensure(Utf8.length(s, mode));
+        len = Utf8.write(buf, len, s, mode);
+        return this;
+    }
+
+    private void bytes(byte[] b) {
+        if (b != null) {
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, len, b.length);
+            len += b.length;
+        }
+    }
+
+    private void ensure(int more) {
+        if (len + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+        }
+    }
+
+    private byte[] result() {
+        return Arrays.copyOf(buf, len);
     }
 }

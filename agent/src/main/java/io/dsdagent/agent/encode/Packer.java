@@ -1,6 +1,7 @@
 package io.dsdagent.agent.encode;
 
 import io.dsdagent.agent.record.ContextInfo;
+import io.dsdagent.agent.record.Registry;
 import io.dsdagent.agent.telemetry.Telemetry;
 import io.dsdagent.agent.transport.Transport;
 
@@ -9,7 +10,13 @@ import io.dsdagent.agent.transport.Transport;
  * message would not fit. A message is never split across datagrams; a datagram never exceeds the
  * transport's maximum payload; every message ends with {@code \n}. Packed value lines
  * ({@code name:v1:v2:...|ms|#tags}) are filled up to the room left in the current datagram and
- * continued on a new line in the next one. Only the aggregator thread uses a Packer.
+ * continued on a new line in the next one. Only the aggregator thread uses a Packer; once warmed up it
+ * allocates nothing.
+ *
+ * <p>Field order of a metric: {@code name:values|type|@rate|#tags|T<seconds>|c:<id>|e:<ext>|card:<c>}
+ * (the Agent accepts any order; the origin fields are one suffix encoded once, see {@code Origin}).
+ * {@code |T} is written only for counts and gauges and never together with a rate. NaN and infinite
+ * values are dropped and counted ({@code nan_or_infinite}), never written.
  */
 public final class Packer {
     private final Transport transport;
@@ -19,7 +26,8 @@ public final class Packer {
     private int len;
     private int messages;
     private final byte[] scratch = new byte[Numbers.MAX_LEN + 1];
-    /** Origin fields ({@code |card:..|c:..|e:..}) appended to every metric, encoded once. */
+    private final byte[] rateScratch = new byte[Numbers.MAX_LEN + 1];
+    /** Origin fields ({@code |c:..|e:..|card:..}) appended to every metric, encoded once. */
     private final byte[] originSuffix;
     private long messagesSent;
 
@@ -35,16 +43,27 @@ public final class Packer {
         return max;
     }
 
+    /** The origin suffix every message gets, for events and service checks. */
+    public byte[] originSuffix() {
+        return originSuffix;
+    }
+
     /** Messages handed to the transport successfully so far. */
     public long messagesSent() {
         return messagesSent;
     }
 
-    /** {@code name:value|c|#tags|T<ts>} (or {@code |g}): one timestamped point. */
+    /**
+     * {@code name:value|c|#tags|T<ts>} (or {@code |g}): one timestamped point. Other types never get a
+     * {@code |T} (the Agent would discard them): they are written without it.
+     */
     public void timestamped(ContextInfo ctx, boolean isDouble, long value, long timestampSeconds) {
-        int n = isDouble ? Numbers.writeDouble(scratch, 0, Double.longBitsToDouble(value))
-                : Numbers.writeLong(scratch, 0, value);
-        int tsLen = 2 + Numbers.digits(timestampSeconds);
+        int n = isDouble ? writeDouble(scratch, Double.longBitsToDouble(value)) : Numbers.writeLong(scratch, 0, value);
+        if (n < 0) {
+            return;
+        }
+        boolean stamp = timestampSeconds > 0 && (ctx.type == Registry.COUNT || ctx.type == Registry.GAUGE);
+        int tsLen = stamp ? 2 + Numbers.digits(timestampSeconds) : 0;
         int need = ctx.nameBytes.length + 1 + n + ctx.typeBytes.length + ctx.tagBytes.length + tsLen
                 + originSuffix.length + 1;
         if (!reserve(need)) {
@@ -56,9 +75,11 @@ public final class Packer {
         len += n;
         put(ctx.typeBytes);
         put(ctx.tagBytes);
-        packet[len++] = '|';
-        packet[len++] = 'T';
-        len = Numbers.writeLong(packet, len, timestampSeconds);
+        if (stamp) {
+            packet[len++] = '|';
+            packet[len++] = 'T';
+            len = Numbers.writeLong(packet, len, timestampSeconds);
+        }
         put(originSuffix);
         packet[len++] = '\n';
         messages++;
@@ -70,18 +91,23 @@ public final class Packer {
 
     /**
      * Packed values of one context: {@code name:v1:v2:...|type[|@rate]|#tags}, as many lines as needed.
-     * {@code rate} is the ASCII of the sample rate without {@code @}, or null for none.
+     * {@code rate} is the sample rate; 1 (or anything outside (0, 1)) writes none.
      */
-    public void packed(ContextInfo ctx, long[] values, int from, int to, int kind, byte[] rate) {
-        int suffix = ctx.typeBytes.length + (rate == null ? 0 : rate.length + 2) + ctx.tagBytes.length
+    public void packed(ContextInfo ctx, long[] values, int from, int to, int kind, double rate) {
+        int rateLen = rate > 0 && rate < 1 ? DoubleWriter.write(rateScratch, 0, rate) : 0;
+        int suffix = ctx.typeBytes.length + (rateLen == 0 ? 0 : rateLen + 2) + ctx.tagBytes.length
                 + originSuffix.length + 1;
         int i = from;
         while (i < to) {
             int first = write(values[i], kind);
+            i++;
+            if (first < 0) {
+                continue;
+            }
             int minLine = ctx.nameBytes.length + 1 + first + suffix;
             if (minLine > max) {
-                telemetry.drop(Telemetry.Drop.MESSAGE_TOO_LARGE, to - i);
-                return;
+                telemetry.drop(Telemetry.Drop.MESSAGE_TOO_LARGE);
+                continue;
             }
             if (minLine > max - len) {
                 flush();
@@ -90,9 +116,12 @@ public final class Packer {
             packet[len++] = ':';
             System.arraycopy(scratch, 0, packet, len, first);
             len += first;
-            i++;
             while (i < to) {
                 int n = write(values[i], kind);
+                if (n < 0) {
+                    i++;
+                    continue;
+                }
                 if (len + 1 + n + suffix > max) {
                     break;
                 }
@@ -102,10 +131,11 @@ public final class Packer {
                 i++;
             }
             put(ctx.typeBytes);
-            if (rate != null) {
+            if (rateLen > 0) {
                 packet[len++] = '|';
                 packet[len++] = '@';
-                put(rate);
+                System.arraycopy(rateScratch, 0, packet, len, rateLen);
+                len += rateLen;
             }
             put(ctx.tagBytes);
             put(originSuffix);
@@ -114,16 +144,25 @@ public final class Packer {
         }
     }
 
-    /** One set member line: {@code name:member|s|#tags}. */
-    public void setMember(ContextInfo ctx, byte[] member) {
-        int need = ctx.nameBytes.length + 1 + member.length + ctx.typeBytes.length + ctx.tagBytes.length
+    /**
+     * One set member line: {@code name:member|s|#tags}. The member is written as UTF-8 in place; a
+     * {@code |} or control character in it becomes {@code _} (a {@code :} is fine: sets are never
+     * unpacked); an empty member is sent as {@code _} (the Agent rejects an empty value).
+     */
+    public void setMember(ContextInfo ctx, CharSequence member) {
+        int m = member.length() == 0 ? 1 : Utf8.length(member, Utf8.FIELD);
+        int need = ctx.nameBytes.length + 1 + m + ctx.typeBytes.length + ctx.tagBytes.length
                 + originSuffix.length + 1;
         if (!reserve(need)) {
             return;
         }
         put(ctx.nameBytes);
         packet[len++] = ':';
-        put(member);
+        if (member.length() == 0) {
+            packet[len++] = '_';
+        } else {
+            len = Utf8.write(packet, len, member, Utf8.FIELD);
+        }
         put(ctx.typeBytes);
         put(ctx.tagBytes);
         put(originSuffix);
@@ -142,9 +181,18 @@ public final class Packer {
         messages++;
     }
 
+    /** The value's ASCII in {@code scratch}; -1 (dropped and counted) for NaN and infinities. */
     private int write(long v, int kind) {
         return kind == NANOS ? Numbers.writeNanosAsMillis(scratch, 0, v)
-                : Numbers.writeDouble(scratch, 0, Double.longBitsToDouble(v));
+                : writeDouble(scratch, Double.longBitsToDouble(v));
+    }
+
+    private int writeDouble(byte[] buf, double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            telemetry.drop(Telemetry.Drop.NAN);
+            return -1;
+        }
+        return Numbers.writeDouble(buf, 0, d);
     }
 
     /** Makes room for a message of {@code need} bytes; false (and counted) if it can never fit. */

@@ -1,95 +1,117 @@
 package io.dsdagent.agent.encode;
 
 /**
- * Makes names and tags safe for the wire, once, when a context is created. Nothing from outside
- * (annotation values, request data, exception names, environment variables) can add, cut or alter a
- * DogStatsD field after this.
+ * Makes names and tags safe for the wire, once, when a context is created (it allocates; the flush
+ * only copies the resulting bytes). Nothing from outside (annotation values, request data, exception
+ * names, environment variables) can add, cut or alter a DogStatsD field after this. Rules are those of
+ * {@code shared/protocol.md} §2 and §6:
  *
- * <p>Names follow the backend's rule {@code [A-Za-z][A-Za-z0-9_.]*}, at most 200 characters: every
- * other character becomes {@code _}; a name that does not start with a letter gets an {@code m} in
- * front (so no metric can start with {@code _sc} or {@code _e{} and be taken for a service check or
- * event). Tags keep their case (the backend lowercases) and Unicode letters; only what breaks the
- * wire or what the Agent would mangle ({@code | , # \n \r}, control characters, a {@code :} in a key)
- * becomes {@code _}; at most 200 characters.
+ * <ul>
+ * <li>Metric names follow the backend's {@code [A-Za-z][A-Za-z0-9_.]*}: every other code point becomes
+ * one {@code _} (so a {@code :} can never split a name), a name that does not start with a letter gets
+ * {@code m.} in front (as Micrometer's Datadog naming convention does; it also means no metric can start
+ * with {@code _sc} or {@code _e{} and be taken for a service check or event), at most 200 characters.
+ * <li>Tags keep their case and Unicode letters (the backend lowercases; DECISIONS: change only what
+ * breaks the wire): {@code | , #}, control characters and broken surrogates become {@code _}; a
+ * {@code :} in a key given separately becomes {@code _}; at most 200 characters, never cutting a
+ * surrogate pair.
+ * <li>Service check names, event hosts/keys/source types and set members: {@code |}, control characters
+ * and broken surrogates become {@code _}.
+ * </ul>
  */
 public final class Sanitizer {
     public static final int MAX_NAME = 200;
     public static final int MAX_TAG = 200;
+    static final String NAME_PREFIX = "m.";
 
     private Sanitizer() {
     }
 
+    /** A metric name; never empty. */
     public static String name(String raw) {
         if (raw == null || raw.isEmpty()) {
             return "unnamed";
         }
-        int n = Math.min(raw.length(), MAX_NAME);
-        StringBuilder sb = new StringBuilder(n + 1);
-        char first = raw.charAt(0);
-        if (!isAsciiLetter(first)) {
-            sb.append('m');
+        StringBuilder sb = new StringBuilder(Math.min(raw.length() + 2, MAX_NAME));
+        if (!isAsciiLetter(raw.charAt(0))) {
+            sb.append(NAME_PREFIX);
         }
         for (int i = 0; i < raw.length() && sb.length() < MAX_NAME; i++) {
             char c = raw.charAt(i);
-            sb.append(isAsciiLetter(c) || (c >= '0' && c <= '9') || c == '_' || c == '.' ? c : '_');
+            if (isAsciiLetter(c) || (c >= '0' && c <= '9') || c == '_' || c == '.') {
+                sb.append(c);
+            } else {
+                sb.append('_');
+                if (Character.isHighSurrogate(c) && i + 1 < raw.length() && Character.isLowSurrogate(raw.charAt(i + 1))) {
+                    i++; // one code point, one underscore
+                }
+            }
         }
         return sb.toString();
     }
 
-    /** A whole tag {@code key:value} (or bare {@code value}): the key may not contain {@code :}. */
+    /** A whole tag {@code key:value} (or a bare {@code value}); empty if nothing is left. */
     public static String tag(String raw) {
         if (raw == null) {
             return "";
         }
-        int colon = raw.indexOf(':');
-        if (colon < 0) {
-            return clean(raw, 0, raw.length(), MAX_TAG, false);
-        }
-        return tag(raw.substring(0, colon), raw.substring(colon + 1));
+        return clean(raw, MAX_TAG, false, true);
     }
 
+    /** A tag from its parts: a {@code :} in the key would move the split point, so it becomes {@code _}. */
     public static String tag(String key, String value) {
-        String k = clean(key, 0, key.length(), MAX_TAG, true);
+        String k = clean(key == null ? "" : key, MAX_TAG, true, true);
         int room = MAX_TAG - k.length() - 1;
         if (room <= 0) {
-            return k.substring(0, Math.min(k.length(), MAX_TAG));
+            return k;
         }
-        return k + ':' + clean(value, 0, value == null ? 0 : value.length(), room, false);
+        return k + ':' + clean(value == null ? "" : value, room, false, true);
     }
 
-    /** A tag value alone (no key): anything that would break the field becomes {@code _}. */
+    /** A free-text field value ({@code h:}, {@code k:}, {@code s:} of events, hosts): also no {@code ,} or {@code #}. */
     public static String value(String raw, int max) {
-        return raw == null ? "" : clean(raw, 0, raw.length(), max, false);
+        return raw == null ? "" : clean(raw, max, false, true);
     }
 
-    private static String clean(String s, int from, int to, int max, boolean isKey) {
-        if (s == null) {
-            return "";
+    /** A service check name: anything but {@code |} and control characters is fine; never empty. */
+    public static String serviceCheckName(String raw) {
+        String s = raw == null ? "" : clean(raw, MAX_NAME, false, false);
+        return s.isEmpty() ? "unnamed" : s;
+    }
+
+    /** True for a character that must never appear inside any field: it would end the field or the message. */
+    public static boolean breaksField(char c) {
+        return c == '|' || c < 0x20 || c == 0x7f;
+    }
+
+    private static String clean(String s, int max, boolean isKey, boolean tagRules) {
+        int end = Math.min(s.length(), max);
+        if (end < s.length() && end > 0 && Character.isHighSurrogate(s.charAt(end - 1))
+                && Character.isLowSurrogate(s.charAt(end))) {
+            end--; // never cut a surrogate pair in half
         }
         StringBuilder sb = null;
-        int end = Math.min(to, from + max);
-        // never cut a surrogate pair in half
-        if (end < to && end > from && Character.isHighSurrogate(s.charAt(end - 1))) {
-            end--;
-        }
-        for (int i = from; i < end; i++) {
+        for (int i = 0; i < end; i++) {
             char c = s.charAt(i);
-            boolean bad = c == '|' || c == ',' || c == '#' || c < 0x20 || c == 0x7f || (isKey && c == ':')
-                    || (Character.isSurrogate(c) && !validSurrogateAt(s, i));
+            boolean bad = breaksField(c)
+                    || (tagRules && (c == ',' || c == '#'))
+                    || (isKey && c == ':')
+                    || (Character.isSurrogate(c) && !pairedAt(s, i));
             if (bad) {
                 if (sb == null) {
-                    sb = new StringBuilder(end - from);
-                    sb.append(s, from, i);
+                    sb = new StringBuilder(end);
+                    sb.append(s, 0, i);
                 }
                 sb.append('_');
             } else if (sb != null) {
                 sb.append(c);
             }
         }
-        return sb != null ? sb.toString() : (from == 0 && end == s.length() ? s : s.substring(from, end));
+        return sb != null ? sb.toString() : end == s.length() ? s : s.substring(0, end);
     }
 
-    private static boolean validSurrogateAt(String s, int i) {
+    /** The surrogate at {@code i} is half of a well-formed pair. */
+    static boolean pairedAt(CharSequence s, int i) {
         char c = s.charAt(i);
         if (Character.isHighSurrogate(c)) {
             return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));

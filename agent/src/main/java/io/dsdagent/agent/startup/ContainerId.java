@@ -1,41 +1,85 @@
 package io.dsdagent.agent.startup;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.FileInputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Container ID for DogStatsD v1.2 origin detection: {@code /proc/self/cgroup}, then
- * {@code /proc/self/mountinfo}. Runs once on the aggregator thread.
+ * Container ID for DogStatsD v1.2 origin detection, in the order the Datadog clients use
+ * ({@code shared/platform-notes.md} §4): an ID in {@code /proc/self/cgroup}, then one in
+ * {@code /proc/self/mountinfo}, then, outside the host cgroup namespace, the inode of our own cgroup
+ * directory as {@code in-<inode>}. Runs once on the aggregator thread (it reads files and uses
+ * {@code java.nio.file}, which premain must not). Paths are injectable for tests.
  */
 final class ContainerId {
-    private static final Pattern LINE = Pattern.compile("^\\d+:[^:]*:(.+)$");
+    private static final Pattern LINE = Pattern.compile("^\\d+:([^:]*):(.+)$");
     private static final Pattern ID = Pattern.compile(
             "([0-9a-f]{8}(?:[_-][0-9a-f]{4}){3}[_-][0-9a-f]{12}|[0-9a-f]{64}|[0-9a-f]{32}-\\d+)(?:\\.scope)?$");
     private static final Pattern MOUNT = Pattern.compile(
             ".*/([^\\s/]+)/(([0-9a-f]{64})|([0-9a-f]{32}-\\d+)|([0-9a-f]{8}(-[0-9a-f]{4}){4}$))/[\\S]*hostname");
+    /** Inode of the host's cgroup namespace: there the cgroup inode says nothing about a container. */
+    static final long HOST_CGROUP_NAMESPACE_INODE = 0xEFFFFFFBL;
 
-    private ContainerId() {
+    /** Reads a file's inode number; -1 if it cannot. Replaced in tests. */
+    interface Inodes {
+        Inodes REAL = new Inodes() {
+            @Override
+            public long inode(String path) {
+                try {
+                    Object ino = Files.getAttribute(new File(path).toPath(), "unix:ino");
+                    return ino instanceof Number ? ((Number) ino).longValue() : -1;
+                } catch (Throwable t) { // not Linux, no "unix" view, not there
+                    return -1;
+                }
+            }
+        };
+
+        long inode(String path);
     }
 
-    static String detect() {
-        String id = fromCgroup("/proc/self/cgroup");
+    private final String cgroupFile;
+    private final String mountinfoFile;
+    private final String cgroupNamespace;
+    private final String cgroupRoot;
+    private final Inodes inodes;
+
+    ContainerId(String cgroupFile, String mountinfoFile, String cgroupNamespace, String cgroupRoot, Inodes inodes) {
+        this.cgroupFile = cgroupFile;
+        this.mountinfoFile = mountinfoFile;
+        this.cgroupNamespace = cgroupNamespace;
+        this.cgroupRoot = cgroupRoot;
+        this.inodes = inodes;
+    }
+
+    static ContainerId system() {
+        return new ContainerId("/proc/self/cgroup", "/proc/self/mountinfo", "/proc/self/ns/cgroup",
+                "/sys/fs/cgroup", Inodes.REAL);
+    }
+
+    /** The container ID, {@code in-<inode>}, or null when none is found. */
+    String detect() {
+        String id = fromCgroup();
         if (id == null) {
-            id = fromMountinfo("/proc/self/mountinfo");
+            id = fromMountinfo();
+        }
+        if (id == null) {
+            id = fromCgroupInode();
         }
         return id;
     }
 
-    static String fromCgroup(String path) {
-        try (BufferedReader r = reader(path)) {
+    String fromCgroup() {
+        try (BufferedReader r = reader(cgroupFile)) {
             String line;
             while ((line = r.readLine()) != null) {
                 Matcher m = LINE.matcher(line);
                 if (m.matches()) {
-                    Matcher id = ID.matcher(m.group(1));
+                    Matcher id = ID.matcher(m.group(2));
                     if (id.find()) {
                         return id.group(1);
                     }
@@ -47,8 +91,8 @@ final class ContainerId {
         return null;
     }
 
-    static String fromMountinfo(String path) {
-        try (BufferedReader r = reader(path)) {
+    String fromMountinfo() {
+        try (BufferedReader r = reader(mountinfoFile)) {
             String line;
             while ((line = r.readLine()) != null) {
                 Matcher m = MOUNT.matcher(line);
@@ -60,6 +104,46 @@ final class ContainerId {
             // not Linux, or not readable: no container id
         }
         return null;
+    }
+
+    /**
+     * {@code in-<inode>} of our cgroup directory: the cgroup v2 path of the {@code 0::} line under the
+     * cgroup root, else (cgroup v1 or hybrid) the {@code memory} controller's path under {@code <root>/memory}. Only in a
+     * private cgroup namespace (in the host one every process would report the host's cgroups).
+     */
+    String fromCgroupInode() {
+        long ns = inodes.inode(cgroupNamespace);
+        if (ns == -1 || ns == HOST_CGROUP_NAMESPACE_INODE) {
+            return null;
+        }
+        String v2 = null;
+        String memory = null;
+        try (BufferedReader r = reader(cgroupFile)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                Matcher m = LINE.matcher(line);
+                if (!m.matches()) {
+                    continue;
+                }
+                if (line.startsWith("0::")) {
+                    v2 = m.group(2);
+                } else {
+                    for (String controller : m.group(1).split(",")) {
+                        if (controller.equals("memory")) {
+                            memory = m.group(2);
+                        }
+                    }
+                }
+            }
+        } catch (Exception ignored) {
+            return null;
+        }
+        // v2 (unified) first; on a hybrid host /sys/fs/cgroup is v1 and the v2 path is not there
+        long ino = v2 == null ? -1 : inodes.inode(cgroupRoot + v2);
+        if (ino <= 2 && memory != null) {
+            ino = inodes.inode(cgroupRoot + "/memory" + memory);
+        }
+        return ino > 2 ? "in-" + ino : null;
     }
 
     private static BufferedReader reader(String path) throws java.io.IOException {

@@ -1,47 +1,60 @@
 package io.dsdagent.agent.startup;
 
 import io.dsdagent.agent.config.Config;
-import io.dsdagent.agent.encode.Sanitizer;
+import io.dsdagent.agent.log.Log;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
- * The origin-detection fields appended to every message, encoded once: {@code |card:<c>},
- * {@code |c:<container id>}, {@code |e:<external data>} (only while origin detection is on).
+ * The origin-detection fields appended to every message, encoded once:
+ * {@code |c:<container id or in-inode>}, {@code |e:<external data>} (both only while
+ * {@code DD_ORIGIN_DETECTION_ENABLED} is on), then {@code |card:<cardinality>}. The Agent reads them
+ * only with {@code dogstatsd_origin_detection_client: true}, in any order.
  */
 final class Origin {
     private Origin() {
     }
 
     static byte[] suffix(Config config) {
+        return suffix(config.originDetection, config.externalEnv, config.cardinality, ContainerId.system());
+    }
+
+    static byte[] suffix(boolean originDetection, String externalEnv, String cardinality, ContainerId containerId) {
         StringBuilder sb = new StringBuilder();
-        if (config.cardinality != null) {
-            String c = config.cardinality.toLowerCase(java.util.Locale.ROOT);
-            if (c.equals("none") || c.equals("low") || c.equals("orchestrator") || c.equals("orch") || c.equals("high")) {
-                sb.append("|card:").append(c);
-            } else {
-                io.dsdagent.agent.log.Log.warn("DD_CARDINALITY='" + config.cardinality
-                        + "' is not none, low, orchestrator or high; not sent");
-            }
-        }
-        if (config.originDetection) {
-            String cid = ContainerId.detect();
+        if (originDetection) {
+            String cid = containerId.detect();
             if (cid != null) {
                 sb.append("|c:").append(cid);
             }
-            if (config.externalEnv != null) {
-                StringBuilder e = new StringBuilder();
-                for (int i = 0; i < config.externalEnv.length(); i++) {
-                    char ch = config.externalEnv.charAt(i);
-                    if (ch > 0x20 && ch < 0x7f && ch != '|') {
-                        e.append(ch);
-                    }
-                }
-                if (e.length() > 0) {
-                    sb.append("|e:").append(Sanitizer.value(e.toString(), 512));
-                }
+            String e = externalEnv == null ? "" : printable(externalEnv);
+            if (!e.isEmpty()) {
+                sb.append("|e:").append(e);
+            }
+        }
+        if (cardinality != null) {
+            String c = cardinality.trim().toLowerCase(Locale.ROOT);
+            if (c.equals("none") || c.equals("low") || c.equals("orchestrator") || c.equals("orch") || c.equals("high")) {
+                sb.append("|card:").append(c);
+            } else if (!c.isEmpty()) {
+                Log.warn("DD_CARDINALITY='" + cardinality + "' is not none, low, orchestrator or high; not sent");
             }
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * DD_EXTERNAL_ENV ({@code it-false,cn-<name>,pu-<uid>}) as the Datadog clients send it: the commas
+     * are its own separators and stay; non-printable characters and {@code |} are removed.
+     */
+    static String printable(String s) {
+        StringBuilder e = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch > 0x20 && ch < 0x7f && ch != '|') {
+                e.append(ch);
+            }
+        }
+        return e.toString();
     }
 }

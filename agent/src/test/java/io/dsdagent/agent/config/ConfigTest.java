@@ -71,6 +71,12 @@ class ConfigTest {
     }
 
     @Test
+    void dogstatsdTagsBelongToTheDatadogAgentAndAreNotRead() {
+        Config c = env("DD_DOGSTATSD_TAGS", "agent:only", "DD_TAGS", "team:a,team:a", "DD_ENV", "prod");
+        assertEquals("[env:prod, team:a]", c.constantTags.toString());
+    }
+
+    @Test
     void durationsAcceptSecondsAndUnits() {
         assertEquals(10_000, Config.parseDuration("10"));
         assertEquals(10_000, Config.parseDuration("10s"));

@@ -1,0 +1,92 @@
+package io.dsdagent.agent.startup;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** Container ID from fake /proc and /sys trees, and the origin suffix built from it. */
+class OriginTest {
+    private static final String ID64 = "83c0a99c0a54c0c187f461c7980e9b57f3f6a8b0c918c8d93df19a9de6f3fe1d";
+    @TempDir
+    Path dir;
+    private final Map<String, Long> inodes = new HashMap<>();
+
+    private ContainerId ids(String cgroup, String mountinfo) throws IOException {
+        Path c = dir.resolve("cgroup");
+        Path m = dir.resolve("mountinfo");
+        Files.write(c, cgroup.getBytes(StandardCharsets.UTF_8));
+        Files.write(m, mountinfo.getBytes(StandardCharsets.UTF_8));
+        return new ContainerId(c.toString(), m.toString(), "/ns/cgroup", "/sys/fs/cgroup",
+                path -> inodes.getOrDefault(path, -1L));
+    }
+
+    @Test
+    void containerIdFromCgroupV1() throws IOException {
+        assertEquals(ID64, ids("12:memory:/docker/" + ID64 + "\n11:cpu:/docker/" + ID64 + "\n", "").detect());
+    }
+
+    @Test
+    void containerIdFromASystemdScope() throws IOException {
+        assertEquals(ID64, ids("0::/system.slice/docker-" + ID64 + ".scope\n", "").detect());
+    }
+
+    @Test
+    void containerIdFromMountinfoWhenCgroupHasNone() throws IOException {
+        String mount = "1 2 0:1 /var/lib/docker/containers/" + ID64 + "/hostname /etc/hostname rw - ext4 /dev/sda rw\n";
+        String sandbox = "1 2 0:1 /var/lib/containerd/sandboxes/" + ID64.replace('8', '9') + "/hostname /etc/hostname rw\n";
+        assertEquals(ID64, ids("0::/\n", sandbox + mount).detect());
+    }
+
+    @Test
+    void cgroupInodeInAPrivateNamespace() throws IOException {
+        inodes.put("/ns/cgroup", 4026532500L);
+        inodes.put("/sys/fs/cgroup/kubepods/pod1", 12345L);
+        assertEquals("in-12345", ids("0::/kubepods/pod1\n", "").detect());
+    }
+
+    @Test
+    void cgroupInodeOfTheV1MemoryControllerOnAHybridHost() throws IOException {
+        inodes.put("/ns/cgroup", 4026532500L);
+        inodes.put("/sys/fs/cgroup/memory/kubepods/pod2", 777L);
+        assertEquals("in-777", ids("4:memory:/kubepods/pod2\n0::/kubepods/pod2\n", "").detect());
+    }
+
+    @Test
+    void noInodeInTheHostNamespaceNorForTinyInodes() throws IOException {
+        inodes.put("/ns/cgroup", ContainerId.HOST_CGROUP_NAMESPACE_INODE);
+        inodes.put("/sys/fs/cgroup/a", 12345L);
+        assertNull(ids("0::/a\n", "").detect());
+        inodes.put("/ns/cgroup", 1L);
+        inodes.put("/sys/fs/cgroup/a", 2L);
+        assertNull(ids("0::/a\n", "").detect());
+    }
+
+    @Test
+    void nothingOnThisKindOfHost() throws IOException {
+        assertNull(ids("9:memory:/process_api/0123456789abcdef0123456789abcdef\n", "").detect());
+    }
+
+    @Test
+    void suffixIsContainerThenExternalThenCardinality() throws IOException {
+        ContainerId c = ids("1:memory:/docker/" + ID64 + "\n", "");
+        // DD_EXTERNAL_ENV keeps its commas; | and non-printables are removed, as the Datadog clients do
+        assertEquals("|c:" + ID64 + "|e:it-false,cn-appx,pu-123|card:orchestrator",
+                new String(Origin.suffix(true, " it-false,cn-app|x\u0001,pu-123", "Orchestrator", c), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void originDetectionOffKeepsOnlyCardinality() throws IOException {
+        ContainerId c = ids("1:memory:/docker/" + ID64 + "\n", "");
+        assertEquals("|card:low", new String(Origin.suffix(false, "it-false", "low", c), StandardCharsets.UTF_8));
+        assertEquals("", new String(Origin.suffix(false, null, "bogus", c), StandardCharsets.UTF_8));
+    }
+}
