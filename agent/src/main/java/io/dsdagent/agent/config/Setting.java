@@ -26,7 +26,10 @@ public enum Setting {
     DSD_AGENT_MAX_CONTEXTS("10000", "Cap on live metric contexts (name + tags); registrations beyond it are dropped and counted."),
     DSD_AGENT_MAX_SAMPLES_PER_CONTEXT("1000", "Timer/histogram/distribution values kept per context per interval; above it an unbiased sample is sent with sample rates."),
     DSD_AGENT_QUEUE_SIZE("65536", "Value samples buffered between application threads and the aggregator; when full, samples are dropped and counted."),
-    DSD_AGENT_TELEMETRY_ENABLED("true", "Send the agent's own dsd_agent.* metrics every flush.");
+    DSD_AGENT_TELEMETRY_ENABLED("true", "Send the agent's own dsd_agent.* metrics every flush."),
+    DSD_AGENT_TIMER_TYPE("ms", "Metric type of @Timed methods that do not set one, and of DSD_AGENT_TIMED_METHODS: ms (timer), h (histogram) or d (distribution); values in milliseconds."),
+    DSD_AGENT_TIMED_METHODS("", "Methods to time without annotating them, as method.timed: com.acme.Foo[bar,baz];com.acme.Qux[*]."),
+    DSD_AGENT_MICROMETER_ANNOTATIONS("true", "Honour Micrometer's @Timed/@Counted (matched by name); false here or in DSD_AGENT_INSTRUMENTATION_MICROMETER_ENABLED turns it off.");
 
     private final String defaultValue;
     private final String description;

@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument;
 
 import io.dsdagent.agent.config.Config;
+import io.dsdagent.agent.instrument.annotation.MethodsModule;
 import io.dsdagent.agent.instrument.api.ApiModule;
 import io.dsdagent.agent.log.Log;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -23,9 +24,21 @@ public final class Instrumenter {
     /** Every instrumentation, in the order its transformations are added. */
     static final Module[] MODULES = {
         new ApiModule(),
+        new MethodsModule(),
     };
 
     public static void install(Instrumentation inst, Config config, AgentServices agent) {
+        AgentBuilder builder = newBuilder();
+        for (Module m : MODULES) {
+            if (config.instrumentationEnabled(m.name())) {
+                builder = m.extend(builder, config, agent);
+            }
+        }
+        builder.installOn(inst);
+    }
+
+    /** The agent's {@link AgentBuilder} with its settings and ignores, before any module; tests use it too. */
+    public static AgentBuilder newBuilder() {
         // ByteBuddy's default initialization strategy injects a "Nexus" class through sun.misc.Unsafe,
         // which JDK 24+ warns about on stderr; inline Advice needs no Nexus. Must be set before
         // ByteBuddy's classes initialize; the shaded copy reads the relocated property name, which
@@ -46,12 +59,7 @@ public final class Instrumenter {
                 .ignore(nameStartsWith("java.").or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
                         .or(nameStartsWith("com.sun.")).or(nameStartsWith("io.dsdagent.agent."))
                         .or(nameStartsWith("net.bytebuddy.")).or(nameStartsWith("org.jctools.")));
-        for (Module m : MODULES) {
-            if (config.instrumentationEnabled(m.name())) {
-                builder = m.extend(builder, config, agent);
-            }
-        }
-        builder.installOn(inst);
+        return builder;
     }
 
     /** Logs a class that failed to transform once; it is left as it was. */
