@@ -2,6 +2,7 @@ package io.dsdagent.agent.instrument;
 
 import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.annotation.MethodsModule;
+import io.dsdagent.agent.instrument.annotation.StandInPool;
 import io.dsdagent.agent.instrument.api.ApiModule;
 import io.dsdagent.agent.log.Log;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -51,8 +52,9 @@ public final class Instrumenter {
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 // Nexus-free: advice is inlined, nothing is loaded at type initialization
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                // describe types from class files, never by loading them
-                .with(AgentBuilder.PoolStrategy.Default.FAST)
+                // describe types from class files, never by loading them; annotations honoured by name
+                // are described by stand-ins when their class is missing (Micrometer's, without Micrometer)
+                .with(new StandInPool.Strategy())
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new FailureListener())
                 // cheap rejection first: JDK, our own and shaded packages are never examined

@@ -103,6 +103,9 @@ public final class MethodRules {
         for (String p : LIBRARIES) {
             skipped = skipped.or(nameStartsWith(p));
         }
+        for (int i = 0, size = names.size(); i < size; i++) {
+            names.add(StandInPool.BY_NAME.get(names.get(i)).getName()); // the real class may be missing
+        }
         String[] n = names.toArray(new String[0]);
         return listed.or(not(skipped).and(isAnnotatedWith(namedOneOf(n))
                 .or(declaresMethod(isAnnotatedWith(namedOneOf(n))))));
@@ -185,7 +188,7 @@ public final class MethodRules {
     private AnnotationDescription pick(AnnotationList list, String ours, String theirs) {
         AnnotationDescription found = null;
         for (AnnotationDescription a : list) {
-            String n = a.getAnnotationType().getName();
+            String n = StandInPool.realName(a.getAnnotationType().getName());
             if (own && n.equals(ours)) {
                 return a;
             }
@@ -197,7 +200,8 @@ public final class MethodRules {
     }
 
     private static boolean isOwn(AnnotationDescription a) {
-        return a.getAnnotationType().getName().startsWith("io.dsdagent.");
+        String n = StandInPool.realName(a.getAnnotationType().getName());
+        return n.equals(TIMED) || n.equals(COUNTED);
     }
 
     /** An attribute's value (explicit or the annotation's default), or null if it cannot be read. */
