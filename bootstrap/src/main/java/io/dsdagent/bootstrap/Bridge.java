@@ -124,6 +124,19 @@ public final class Bridge {
         }
     }
 
+    /**
+     * Exit of a timed method that returns a {@code CompletionStage}: timed until the stage completes.
+     * {@code returned} is what the method returned (null or not a stage: recorded now).
+     */
+    public static void methodStage(int methodId, long startNanos, Object returned, Throwable thrown) {
+        Sink s = sink;
+        if (s != null) {
+            s.methodStage(methodId, startNanos, returned, thrown);
+        } else {
+            notInstalled();
+        }
+    }
+
     /** Advice's own failure (its {@code suppress} handler). */
     public static void adviceError(Throwable error) {
         Sink s = sink;

@@ -39,6 +39,12 @@ public interface Sink {
     /** A counted method returned or threw. */
     void methodCounted(int methodId, Throwable thrown);
 
+    /**
+     * A timed method returned {@code returned} (or threw {@code thrown}); a {@code CompletionStage} is
+     * timed from {@code startNanos} until it completes (one callback allocated), anything else now.
+     */
+    void methodStage(int methodId, long startNanos, Object returned, Throwable thrown);
+
     /** Advice caught its own failure; counted as telemetry and never rethrown. */
     void adviceError(Throwable error);
 }

@@ -18,7 +18,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The demo: a Jetty 12 servlet application with annotated service methods and a little load, meant to
@@ -41,6 +43,13 @@ public final class DemoApp {
         public String lookup(int item) {
             return "item-" + item;
         }
+
+        /** Timed until the future completes, not until the method returns. */
+        @Timed("orders.ship")
+        public CompletableFuture<String> ship(int item) {
+            return CompletableFuture.supplyAsync(() -> "shipped-" + item,
+                    CompletableFuture.delayedExecutor(ThreadLocalRandom.current().nextInt(5, 15), TimeUnit.MILLISECONDS));
+        }
     }
 
     public static final class OrderServlet extends HttpServlet {
@@ -50,7 +59,7 @@ public final class DemoApp {
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             int item = ThreadLocalRandom.current().nextInt(100);
             try {
-                resp.getWriter().print(service.place(item) + " " + service.lookup(item));
+                resp.getWriter().print(service.place(item) + " " + service.lookup(item) + " " + service.ship(item).join());
             } catch (IllegalStateException e) {
                 resp.sendError(409, e.getMessage());
             } catch (InterruptedException e) {

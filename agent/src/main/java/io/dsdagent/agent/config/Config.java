@@ -40,6 +40,12 @@ public final class Config {
     public final String sockstatPrefix;
     /** Null when not set: then on unless dd-java-agent is attached. */
     public final Boolean runtimeMetricsEnabled;
+    /** Registry type of timed methods by default: {@code TIMER}, or {@code HISTOGRAM}/{@code DISTRIBUTION} with the nanos flag. */
+    public final int timerType;
+    /** {@code DSD_AGENT_TIMED_METHODS}: class name -> method names ({@code *} for all). */
+    public final Map<String, java.util.Set<String>> timedMethods;
+    /** Micrometer's annotations are honoured (both of their switches are on). */
+    public final boolean micrometerAnnotations;
 
     public Config(Map<String, String> env, Properties props, FileCheck files) {
         this.env = env;
@@ -74,6 +80,9 @@ public final class Config {
         this.sockstatPrefix = prefix(Setting.DSD_AGENT_SOCKSTAT_PREFIX);
         this.runtimeMetricsEnabled = raw(Setting.DSD_AGENT_RUNTIME_METRICS_ENABLED) == null ? null
                 : bool(Setting.DSD_AGENT_RUNTIME_METRICS_ENABLED);
+        this.timerType = timerTypeSetting();
+        this.timedMethods = TimedMethodsSetting.parse(raw(Setting.DSD_AGENT_TIMED_METHODS));
+        this.micrometerAnnotations = bool(Setting.DSD_AGENT_MICROMETER_ANNOTATIONS) && instrumentationEnabled("micrometer");
     }
 
     /** A metric name prefix: letters, digits, '_' and '.', starting with a letter; ends with '.'. */
@@ -384,6 +393,34 @@ public final class Config {
         if (value != null) {
             tags.put(key, value);
         }
+    }
+
+    private int timerTypeSetting() {
+        String v = raw(Setting.DSD_AGENT_TIMER_TYPE);
+        int t = v == null ? io.dsdagent.agent.record.Registry.TIMER : timerTypeOf(v);
+        if (t < 0) {
+            warnInvalid(Setting.DSD_AGENT_TIMER_TYPE, "is not ms, h or d", "ms");
+            t = io.dsdagent.agent.record.Registry.TIMER;
+        }
+        return t;
+    }
+
+    /**
+     * {@code ms}/{@code timer}, {@code h}/{@code histogram}, {@code d}/{@code distribution} (any case) to a
+     * registry type whose values are nanoseconds sent as milliseconds; -1 for anything else.
+     */
+    public static int timerTypeOf(String v) {
+        String l = v.trim().toLowerCase(Locale.ROOT);
+        if (l.equals("ms") || l.equals("timer")) {
+            return io.dsdagent.agent.record.Registry.TIMER;
+        }
+        if (l.equals("h") || l.equals("histogram")) {
+            return io.dsdagent.agent.record.Registry.HISTOGRAM | io.dsdagent.agent.record.Registry.NANOS;
+        }
+        if (l.equals("d") || l.equals("distribution")) {
+            return io.dsdagent.agent.record.Registry.DISTRIBUTION | io.dsdagent.agent.record.Registry.NANOS;
+        }
+        return -1;
     }
 
     /** {@code DSD_AGENT_INSTRUMENTATION_<NAME>_ENABLED}, default true. */

@@ -30,7 +30,10 @@ public enum Setting {
     DSD_AGENT_SOCKSTAT_ENABLED("true", "Sample /proc/net/sockstat and sockstat6 as sockstat.* gauges (Linux only)."),
     DSD_AGENT_SOCKSTAT_INTERVAL("10s", "How often sockstat is sampled (1 s to 1 h), aligned like the flush."),
     DSD_AGENT_SOCKSTAT_PREFIX("sockstat.", "Name prefix of the sockstat gauges."),
-    DSD_AGENT_RUNTIME_METRICS_ENABLED("true", "Send JVM runtime metrics (jvm.*); off by default when dd-java-agent is also attached.");
+    DSD_AGENT_RUNTIME_METRICS_ENABLED("true", "Send JVM runtime metrics (jvm.*); off by default when dd-java-agent is also attached."),
+    DSD_AGENT_TIMER_TYPE("ms", "Metric type of @Timed methods that do not set one, and of DSD_AGENT_TIMED_METHODS: ms (timer), h (histogram) or d (distribution); values in milliseconds."),
+    DSD_AGENT_TIMED_METHODS("", "Methods to time without annotating them, as method.timed: com.acme.Foo[bar,baz];com.acme.Qux[*]."),
+    DSD_AGENT_MICROMETER_ANNOTATIONS("true", "Honour Micrometer's @Timed/@Counted (matched by name); false here or in DSD_AGENT_INSTRUMENTATION_MICROMETER_ENABLED turns it off.");
 
     private final String defaultValue;
     private final String description;

@@ -1,6 +1,8 @@
 package io.dsdagent.agent.instrument;
 
 import io.dsdagent.agent.config.Config;
+import io.dsdagent.agent.instrument.annotation.MethodsModule;
+import io.dsdagent.agent.instrument.annotation.StandInPool;
 import io.dsdagent.agent.instrument.api.ApiModule;
 import io.dsdagent.agent.log.Log;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -23,9 +25,21 @@ public final class Instrumenter {
     /** Every instrumentation, in the order its transformations are added. */
     static final Module[] MODULES = {
         new ApiModule(),
+        new MethodsModule(),
     };
 
     public static void install(Instrumentation inst, Config config, AgentServices agent) {
+        AgentBuilder builder = newBuilder();
+        for (Module m : MODULES) {
+            if (config.instrumentationEnabled(m.name())) {
+                builder = m.extend(builder, config, agent);
+            }
+        }
+        builder.installOn(inst);
+    }
+
+    /** The agent's {@link AgentBuilder} with its settings and ignores, before any module; tests use it too. */
+    public static AgentBuilder newBuilder() {
         // ByteBuddy's default initialization strategy injects a "Nexus" class through sun.misc.Unsafe,
         // which JDK 24+ warns about on stderr; inline Advice needs no Nexus. Must be set before
         // ByteBuddy's classes initialize; the shaded copy reads the relocated property name, which
@@ -38,20 +52,16 @@ public final class Instrumenter {
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 // Nexus-free: advice is inlined, nothing is loaded at type initialization
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                // describe types from class files, never by loading them
-                .with(AgentBuilder.PoolStrategy.Default.FAST)
+                // describe types from class files, never by loading them; annotations honoured by name
+                // are described by stand-ins when their class is missing (Micrometer's, without Micrometer)
+                .with(new StandInPool.Strategy())
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new FailureListener())
                 // cheap rejection first: JDK, our own and shaded packages are never examined
                 .ignore(nameStartsWith("java.").or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
                         .or(nameStartsWith("com.sun.")).or(nameStartsWith("io.dsdagent.agent."))
                         .or(nameStartsWith("net.bytebuddy.")).or(nameStartsWith("org.jctools.")));
-        for (Module m : MODULES) {
-            if (config.instrumentationEnabled(m.name())) {
-                builder = m.extend(builder, config, agent);
-            }
-        }
-        builder.installOn(inst);
+        return builder;
     }
 
     /** Logs a class that failed to transform once; it is left as it was. */

@@ -2,6 +2,7 @@ package io.dsdagent.agent.startup;
 
 import io.dsdagent.agent.aggregate.Aggregator;
 import io.dsdagent.agent.encode.EventEncoder;
+import io.dsdagent.agent.instrument.MethodSink;
 import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
 import io.dsdagent.agent.telemetry.Telemetry;
@@ -16,13 +17,6 @@ final class AgentSink implements Sink {
     private final String[] constantTags;
     private final java.util.concurrent.atomic.AtomicReference<byte[]> originSuffix;
     private volatile MethodSink methods;
-
-    /** Where method-level advice (timed/counted) is routed; set by the instrumentation. */
-    interface MethodSink {
-        void timed(int methodId, long nanos, Throwable thrown);
-
-        void counted(int methodId, Throwable thrown);
-    }
 
     AgentSink(Recorder recorder, Aggregator aggregator, Telemetry telemetry,
               java.util.concurrent.atomic.AtomicReference<byte[]> originSuffix) {
@@ -119,6 +113,14 @@ final class AgentSink implements Sink {
         MethodSink m = methods;
         if (m != null) {
             m.counted(methodId, thrown);
+        }
+    }
+
+    @Override
+    public void methodStage(int methodId, long startNanos, Object returned, Throwable thrown) {
+        MethodSink m = methods;
+        if (m != null) {
+            m.stage(methodId, startNanos, returned, thrown);
         }
     }
 

@@ -53,13 +53,19 @@ public final class Starter {
             }
         }, telemetry, config.flushIntervalMillis, offset, config.maxSamplesPerContext,
                 config.telemetryEnabled, Aggregator.Clock.SYSTEM);
-        AgentSink sink = new AgentSink(recorder, aggregator, telemetry, origin);
+        final AgentSink sink = new AgentSink(recorder, aggregator, telemetry, origin);
         Bridge.install(sink);
         aggregator.addTickTask(new Samplers(config, recorder, offset));
         aggregator.start();
         running = aggregator;
         try {
-            Instrumenter.install(inst, config, new AgentServices(recorder, telemetry));
+            Instrumenter.install(inst, config, new AgentServices(recorder, telemetry,
+                    new java.util.function.Consumer<io.dsdagent.agent.instrument.MethodSink>() {
+                        @Override
+                        public void accept(io.dsdagent.agent.instrument.MethodSink m) {
+                            sink.setMethods(m);
+                        }
+                    }));
         } catch (Throwable t) {
             Log.error("instrumentation disabled: " + t + " (the API, counts and samplers still work)");
         }

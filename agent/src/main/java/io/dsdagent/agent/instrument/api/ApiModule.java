@@ -23,7 +23,8 @@ public final class ApiModule implements Module {
     @Override
     public AgentBuilder extend(AgentBuilder builder, Config config, AgentServices agent) {
         return builder.type(named("io.dsdagent.api.Hooks"))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
+                // the advice classes are located through the agent's own loader, whatever the app's loader sees
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(ApiAdvice.class.getClassLoader())
                         .advice(named("register").and(isStatic()).and(takesArguments(3)), ApiAdvice.Register.class.getName())
                         .advice(named("count").and(takesArguments(2)), ApiAdvice.Count.class.getName())
                         .advice(named("gauge").and(takesArguments(2)), ApiAdvice.Gauge.class.getName())

@@ -1,0 +1,265 @@
+package io.dsdagent.agent.instrument.annotation;
+
+import io.dsdagent.agent.instrument.MethodSink;
+import io.dsdagent.agent.log.Log;
+import io.dsdagent.agent.record.Recorder;
+import io.dsdagent.agent.record.Registry;
+import io.dsdagent.agent.telemetry.Telemetry;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+
+/**
+ * The instrumented methods, by the int id their advice carries. Each method's metric contexts are
+ * resolved when it is instrumented ({@code exception:none}, {@code result:success}) or, for an exception
+ * type, the first time it is thrown; after that a call records through plain array reads: no lookup by
+ * name, no allocation, no lock. A method keeps at most {@value #MAX_EXCEPTION_TYPES} exception types;
+ * further ones share {@code exception:other}, counted in {@link #otherExceptions()}.
+ *
+ * <p>Entries are never removed: a class unloaded and loaded again gets the same id (same plan, same
+ * key), and exception classes held here are a bounded handful per method.
+ */
+public final class MethodTable implements MethodSink {
+    static final int MAX_EXCEPTION_TYPES = 8;
+    private static final int NONE = Integer.MIN_VALUE;
+
+    private final Registry registry;
+    private final Recorder recorder;
+    private final Telemetry telemetry;
+    private final Map<String, Integer> ids = new HashMap<String, Integer>();
+    private final AtomicLong otherExceptions = new AtomicLong();
+    private volatile Entry[] entries = new Entry[64];
+    private int size;
+
+    public MethodTable(Registry registry, Recorder recorder, Telemetry telemetry) {
+        this.registry = registry;
+        this.recorder = recorder;
+        this.telemetry = telemetry;
+    }
+
+    /** The id of {@code plan}, registering its contexts on first sight. Transform time only. */
+    synchronized int idFor(MethodPlan plan) {
+        String key = plan.key();
+        Integer existing = ids.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        int id = size;
+        Entry[] e = entries;
+        if (id == e.length) {
+            Entry[] grown = new Entry[e.length * 2];
+            System.arraycopy(e, 0, grown, 0, e.length);
+            e = grown;
+        }
+        e[id] = new Entry(plan);
+        entries = e; // publishes the entry before any advice can carry its id
+        size = id + 1;
+        ids.put(key, id);
+        return id;
+    }
+
+    /** Calls that ended with an exception type beyond the per-method cap, tagged {@code exception:other}. */
+    public long otherExceptions() {
+        return otherExceptions.get();
+    }
+
+    /** Number of instrumented methods (distinct plans). */
+    public synchronized int size() {
+        return size;
+    }
+
+    @Override
+    public void timed(int methodId, long nanos, Throwable thrown) {
+        record(methodId, nanos, thrown, true);
+    }
+
+    @Override
+    public void counted(int methodId, Throwable thrown) {
+        record(methodId, 0, thrown, false);
+    }
+
+    @Override
+    public void stage(int methodId, long startNanos, Object returned, Throwable thrown) {
+        try {
+            if (thrown == null && returned instanceof CompletionStage) {
+                ((CompletionStage<?>) returned).whenComplete(new Completion(this, methodId, startNanos));
+            } else {
+                record(methodId, System.nanoTime() - startNanos, thrown, true);
+            }
+        } catch (Throwable t) {
+            telemetry.adviceError();
+        }
+    }
+
+    private void record(int methodId, long nanos, Throwable thrown, boolean withTimer) {
+        try {
+            Entry[] e = entries;
+            Entry entry = methodId >= 0 && methodId < e.length ? e[methodId] : null;
+            if (entry == null) {
+                telemetry.drop(Telemetry.Drop.UNKNOWN_CONTEXT);
+                return;
+            }
+            int timer;
+            int counter;
+            if (thrown == null) {
+                timer = entry.timerNone;
+                counter = entry.counterSuccess;
+            } else {
+                Outcomes o = entry.outcomes(thrown.getClass());
+                int i = o.indexOf(thrown.getClass());
+                if (i == o.types.length - 1 && o.types[i] == null) {
+                    otherExceptions.incrementAndGet();
+                }
+                timer = o.timers[i];
+                counter = o.counters[i];
+            }
+            if (withTimer && timer != NONE) {
+                recorder.recordNanos(timer, nanos);
+            }
+            if (counter != NONE) {
+                recorder.count(counter, 1);
+            }
+        } catch (Throwable t) {
+            telemetry.adviceError();
+        }
+    }
+
+    /** The exception tag value: the simple name Micrometer uses (a binary-name tail for anonymous classes). */
+    static String exceptionTag(Class<?> type) {
+        String s = type.getSimpleName();
+        if (s.isEmpty()) {
+            String n = type.getName();
+            s = n.substring(n.lastIndexOf('.') + 1);
+        }
+        return s;
+    }
+
+    /** One method's contexts. */
+    final class Entry {
+        final MethodPlan plan;
+        final int timerNone;
+        final int counterSuccess;
+        /** Copy-on-write; the last slot is {@code exception:other} (type null) once the cap is reached. */
+        private volatile Outcomes outcomes = new Outcomes(new Class<?>[0], new int[0], new int[0]);
+
+        Entry(MethodPlan plan) {
+            this.plan = plan;
+            this.timerNone = timer(plan, "none");
+            this.counterSuccess = plan.counterName == null || plan.failuresOnly ? NONE : counter(plan, "success", "none");
+        }
+
+        /** Outcomes holding {@code type} (or the overflow slot): the current ones unless {@code type} is new. */
+        Outcomes outcomes(Class<?> type) {
+            Outcomes o = outcomes;
+            if (o.indexOf(type) >= 0) {
+                return o;
+            }
+            return add(type);
+        }
+
+        private synchronized Outcomes add(Class<?> type) {
+            Outcomes o = outcomes;
+            if (o.indexOf(type) >= 0) {
+                return o;
+            }
+            int n = o.types.length;
+            String tag;
+            Class<?> slotType;
+            if (n < MAX_EXCEPTION_TYPES) {
+                tag = exceptionTag(type);
+                slotType = type;
+            } else {
+                tag = "other";
+                slotType = null;
+                Log.warnOnce("exception-cap-" + plan.className + "." + plan.methodName, plan.className + "."
+                        + plan.methodName + " threw more than " + MAX_EXCEPTION_TYPES
+                        + " exception types; further ones are tagged exception:other");
+            }
+            Class<?>[] types = new Class<?>[n + 1];
+            int[] timers = new int[n + 1];
+            int[] counters = new int[n + 1];
+            System.arraycopy(o.types, 0, types, 0, n);
+            System.arraycopy(o.timers, 0, timers, 0, n);
+            System.arraycopy(o.counters, 0, counters, 0, n);
+            types[n] = slotType;
+            timers[n] = timer(plan, tag);
+            counters[n] = plan.counterName == null ? NONE : counter(plan, "failure", tag);
+            Outcomes grown = new Outcomes(types, timers, counters);
+            outcomes = grown;
+            return grown;
+        }
+    }
+
+    private int timer(MethodPlan plan, String exception) {
+        if (plan.timerName == null) {
+            return NONE;
+        }
+        return registry.register(plan.timerType, plan.timerName, with(plan.timerTags, "exception:" + exception));
+    }
+
+    private int counter(MethodPlan plan, String result, String exception) {
+        return registry.register(Registry.COUNT, plan.counterName,
+                with(plan.counterTags, "result:" + result, "exception:" + exception));
+    }
+
+    private static String[] with(String[] tags, String... more) {
+        String[] out = new String[tags.length + more.length];
+        System.arraycopy(tags, 0, out, 0, tags.length);
+        System.arraycopy(more, 0, out, tags.length, more.length);
+        return out;
+    }
+
+    /** Exception types seen by one method and their context ids; immutable. */
+    static final class Outcomes {
+        final Class<?>[] types;
+        final int[] timers;
+        final int[] counters;
+
+        Outcomes(Class<?>[] types, int[] timers, int[] counters) {
+            this.types = types;
+            this.timers = timers;
+            this.counters = counters;
+        }
+
+        /** Index of {@code type}, else of the overflow slot if the cap is reached, else -1. */
+        int indexOf(Class<?> type) {
+            Class<?>[] t = types;
+            for (int i = 0; i < t.length; i++) {
+                if (t[i] == type) {
+                    return i;
+                }
+            }
+            return t.length > MAX_EXCEPTION_TYPES ? MAX_EXCEPTION_TYPES : -1;
+        }
+    }
+
+    /** Records a {@code CompletionStage}-returning call when the stage completes: the one allocation. */
+    static final class Completion implements BiConsumer<Object, Throwable> {
+        private final MethodTable table;
+        private final int id;
+        private final long start;
+
+        Completion(MethodTable table, int id, long start) {
+            this.table = table;
+            this.id = id;
+            this.start = start;
+        }
+
+        @Override
+        public void accept(Object value, Throwable thrown) {
+            table.record(id, System.nanoTime() - start, unwrap(thrown), true);
+        }
+
+        private static Throwable unwrap(Throwable t) {
+            if ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+                return t.getCause();
+            }
+            return t;
+        }
+    }
+}

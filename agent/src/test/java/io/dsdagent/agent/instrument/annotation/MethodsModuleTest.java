@@ -1,0 +1,369 @@
+package io.dsdagent.agent.instrument.annotation;
+
+import io.dsdagent.agent.config.TimedMethodsSetting;
+import io.dsdagent.agent.instrument.Instrumenter;
+import io.dsdagent.agent.record.ContextInfo;
+import io.dsdagent.agent.record.Recorder;
+import io.dsdagent.agent.record.Registry;
+import io.dsdagent.agent.telemetry.Telemetry;
+import io.dsdagent.bootstrap.Bridge;
+import io.dsdagent.bootstrap.Sink;
+import io.dsdagent.fixture.methods.Defaults;
+import io.dsdagent.fixture.methods.Listed;
+import io.dsdagent.fixture.methods.ListedAll;
+import io.dsdagent.fixture.methods.LoadedEarly;
+import io.dsdagent.fixture.methods.Micrometered;
+import io.dsdagent.fixture.methods.Service;
+import io.dsdagent.fixture.methods.TypeLevel;
+import net.bytebuddy.agent.ByteBuddyAgent;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The methods module installed into this JVM with byte-buddy-agent, exactly as the agent installs it;
+ * fixtures live in {@code io.dsdagent.fixture.methods} and are loaded after installation, except
+ * {@link LoadedEarly}, which is retransformed as on late attach.
+ */
+class MethodsModuleTest {
+    private static final String SVC = "class:" + Service.class.getName();
+    private static Telemetry telemetry;
+    private static Registry registry;
+    private static MethodTable table;
+    private static Recorded rec;
+    private static ResettableClassFileTransformer transformer;
+    private static Instrumentation inst;
+
+    @BeforeAll
+    static void install() {
+        new LoadedEarly(); // loaded before the agent
+        telemetry = new Telemetry();
+        registry = new Registry(10_000, 4, List.of(), telemetry);
+        Recorder recorder = new Recorder(registry, telemetry, 4, 1 << 16);
+        table = new MethodTable(registry, recorder, telemetry);
+        rec = new Recorded(registry, recorder);
+        Bridge.install(new TableSink(table, telemetry));
+        MethodRules rules = new MethodRules(true, true,
+                TimedMethodsSetting.parse(Listed.class.getName() + "[alpha];" + ListedAll.class.getName() + "[*]"),
+                Registry.TIMER);
+        inst = ByteBuddyAgent.install();
+        transformer = MethodsModule.extend(Instrumenter.newBuilder(), rules, table).installOn(inst);
+    }
+
+    @AfterAll
+    static void uninstall() {
+        assertEquals(0, telemetry.adviceErrors(), "advice errors");
+        transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        Bridge.install(null);
+    }
+
+    private static String[] tags(String method, String... more) {
+        String[] t = new String[more.length + 2];
+        t[0] = SVC;
+        t[1] = "method:" + method;
+        System.arraycopy(more, 0, t, 2, more.length);
+        return t;
+    }
+
+    @Test
+    void timesEachCallAsTimerTaggedClassMethodExceptionNone() {
+        Service s = new Service();
+        for (int i = 0; i < 3; i++) {
+            assertEquals("a!", s.plain("a"));
+        }
+        List<Long> v = rec.values("method.timed", tags("plain", "exception:none"));
+        assertEquals(3, v.size());
+        v.forEach(n -> assertTrue(n >= 0, "nanos " + n));
+        ContextInfo ci = rec.context("method.timed", tags("plain", "exception:none"));
+        assertEquals(Registry.TIMER, ci.type);
+        assertTrue(ci.nanos, "timer values are nanoseconds sent as milliseconds");
+    }
+
+    @Test
+    void customNameTagsAndHistogramType() {
+        assertEquals(5L, new Service().custom(2, 3.9));
+        ContextInfo ci = rec.context("svc.custom", tags("custom", "exception:none", "team:core", "tier:1"));
+        assertNotNull(ci, rec.contextsTagged("method:custom").toString());
+        assertEquals(Registry.HISTOGRAM, ci.type);
+        assertTrue(ci.nanos);
+        assertEquals(1, rec.values("svc.custom", tags("custom", "exception:none", "team:core", "tier:1")).size());
+        new Service().distribution();
+        assertEquals(Registry.DISTRIBUTION, rec.context("method.timed", tags("distribution", "exception:none")).type);
+    }
+
+    @Test
+    void thrownExceptionIsTaggedAndRethrownUntouched() {
+        IllegalStateException e = new IllegalStateException("boom");
+        Service s = new Service();
+        assertSame(e, assertThrows(IllegalStateException.class, () -> s.throwsGiven(e)));
+        assertSame(e, assertThrows(IllegalStateException.class, () -> s.throwsGiven(e)));
+        assertEquals(2, rec.values("method.timed", tags("throwsGiven", "exception:IllegalStateException")).size());
+        assertEquals(0, rec.values("method.timed", tags("throwsGiven", "exception:none")).size());
+    }
+
+    @Test
+    void recursionTimesEveryCall() {
+        assertEquals(5, new Service().fib(5));
+        assertEquals(15, rec.values("method.timed", tags("fib", "exception:none")).size());
+    }
+
+    @Test
+    void staticPrivateFinalSynchronizedAndBranchyMethodsWork() {
+        Service s = new Service();
+        assertEquals(8, Service.staticMethod(4));
+        assertEquals(4, s.callsPrivate(3));
+        assertEquals(3, s.finalSynchronized(2));
+        assertEquals(-1, s.tryCatchSwitch(0));
+        assertEquals(10, s.tryCatchSwitch(1));
+        assertEquals(6, s.tryCatchSwitch(2));
+        assertEquals(1, rec.values("method.timed", tags("staticMethod", "exception:none")).size());
+        assertEquals(1, rec.values("method.timed", tags("privateMethod", "exception:none")).size());
+        assertEquals(1, rec.values("method.timed", tags("finalSynchronized", "exception:none")).size());
+        assertEquals(3, rec.values("method.timed", tags("tryCatchSwitch", "exception:none")).size());
+        assertEquals(List.of(), rec.contextsTagged("method:callsPrivate"));
+    }
+
+    @Test
+    void defaultInterfaceMethodTimedAbstractSkipped() {
+        Defaults d = new Defaults.Impl();
+        assertEquals(7, d.defaultMethod());
+        assertEquals(8, d.abstractMethod());
+        String cls = "class:" + Defaults.class.getName();
+        assertEquals(1, rec.values("method.timed", cls, "method:defaultMethod", "exception:none").size());
+        assertEquals(List.of(), rec.contextsTagged("method:abstractMethod"));
+    }
+
+    @Test
+    void countedTagsResultAndException() {
+        Service s = new Service();
+        s.counted(false);
+        s.counted(false);
+        assertThrows(IllegalArgumentException.class, () -> s.counted(true));
+        assertEquals(2, rec.count("method.counted", tags("counted", "result:success", "exception:none")));
+        assertEquals(1, rec.count("method.counted", tags("counted", "result:failure", "exception:IllegalArgumentException")));
+        assertEquals(List.of(), rec.contextsTagged("method:counted").stream().filter(c -> c.startsWith("method.timed")).toList());
+    }
+
+    @Test
+    void recordFailuresOnlyCountsOnlyFailures() {
+        Service s = new Service();
+        s.failuresOnly(false);
+        assertThrows(UnsupportedOperationException.class, () -> s.failuresOnly(true));
+        assertEquals(1, rec.count("svc.failures", tags("failuresOnly", "kind:x", "result:failure",
+                "exception:UnsupportedOperationException")));
+        assertNull(rec.context("svc.failures", tags("failuresOnly", "kind:x", "result:success", "exception:none")));
+    }
+
+    @Test
+    void timedAndCountedOnOneMethodRecordBoth() {
+        new Service().both();
+        assertEquals(1, rec.values("svc.both", tags("both", "exception:none")).size());
+        assertEquals(1, rec.count("svc.both.count", tags("both", "result:success", "exception:none")));
+    }
+
+    @Test
+    void typeLevelAppliesToDeclaredMethodsOwnWinsBridgeConstructorAndLambdaSkipped() {
+        String cls = "class:" + TypeLevel.class.getName();
+        TypeLevel t = new TypeLevel();
+        t.one();
+        t.own();
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        int c = ((Comparable) t).compareTo(t); // through the synthetic bridge: still one call
+        assertEquals(0, c);
+        t.lambda().run();
+        assertEquals(1, rec.values("type.level", cls, "method:one", "exception:none", "layer:repo").size());
+        assertEquals(1, rec.values("type.level", cls, "method:compareTo", "exception:none", "layer:repo").size());
+        assertEquals(1, rec.values("type.level", cls, "method:lambda", "exception:none", "layer:repo").size());
+        assertEquals(1, rec.values("type.own", cls, "method:own", "exception:none").size());
+        assertNull(rec.context("type.level", cls, "method:own", "exception:none", "layer:repo"));
+        for (String ctx : rec.contextsTagged(cls)) {
+            assertFalse(ctx.contains("method:<init>") || ctx.contains("method:lambda$"), ctx);
+        }
+        // contexts are resolved at transform time: one, two (static, not called), own, compareTo, lambda
+        assertEquals(5, rec.contextsTagged(cls).size(), rec.contextsTagged(cls).toString());
+    }
+
+    @Test
+    void micrometerAnnotationsHonouredByNameWithTheirAttributes() {
+        String cls = "class:" + Micrometered.class.getName();
+        Micrometered m = new Micrometered();
+        m.unnamed();
+        m.named();
+        m.longTask();
+        m.failing(false);
+        assertThrows(IllegalStateException.class, () -> m.failing(true));
+        m.both();
+        assertEquals(1, rec.values("method.timed", cls, "method:unnamed", "exception:none").size());
+        assertEquals(Registry.TIMER, rec.context("method.timed", cls, "method:unnamed", "exception:none").type);
+        ContextInfo named = rec.context("mm.timed", cls, "method:named", "exception:none", "region:eu");
+        assertNotNull(named, rec.contextsTagged(cls).toString());
+        assertEquals(Registry.DISTRIBUTION, named.type, "histogram = true is sent as a distribution");
+        assertEquals(List.of(), rec.contextsTagged("method:longTask"));
+        assertEquals(1, rec.count("mm.counted", cls, "method:failing", "k:v", "result:failure",
+                "exception:IllegalStateException"));
+        assertNull(rec.context("mm.counted", cls, "method:failing", "k:v", "result:success", "exception:none"));
+        assertEquals(1, rec.values("ours.win", cls, "method:both", "exception:none").size());
+        assertNull(rec.context("mm.loser", cls, "method:both", "exception:none"));
+    }
+
+    @Test
+    void timedMethodsSettingTimesListedMethodsOnly() {
+        assertEquals(1, new Listed().alpha());
+        assertEquals(2, new Listed().beta());
+        assertEquals(3, new ListedAll().gamma());
+        String l = "class:" + Listed.class.getName();
+        String la = "class:" + ListedAll.class.getName();
+        assertEquals(1, rec.values("method.timed", l, "method:alpha", "exception:none").size());
+        assertEquals(List.of(), rec.contextsTagged("method:beta"));
+        assertEquals(1, rec.values("method.timed", la, "method:gamma", "exception:none").size());
+        assertNotNull(rec.context("method.timed", la, "method:delta", "exception:none"), "static method planned too");
+    }
+
+    @Test
+    void completableFutureTimedUntilItCompletes() throws Exception {
+        Service s = new Service();
+        CompletableFuture<String> f = new CompletableFuture<>();
+        assertSame(f, s.future(f));
+        assertEquals(0, rec.values("method.timed", tags("future", "exception:none")).size());
+        f.complete("done");
+        assertEquals(1, rec.values("method.timed", tags("future", "exception:none")).size());
+        assertEquals("done", f.get());
+
+        CompletableFuture<String> g = new CompletableFuture<>();
+        s.future(g);
+        g.completeExceptionally(new IllegalArgumentException("bad"));
+        assertEquals(1, rec.values("method.timed", tags("future", "exception:IllegalArgumentException")).size());
+
+        CompletableFuture<String> h = CompletableFuture.supplyAsync(() -> {
+            throw new ArithmeticException();
+        });
+        s.stage(() -> h);
+        assertThrows(Exception.class, h::join);
+        // the completion callback may run on the completing thread just after join returns
+        org.awaitility.Awaitility.await().until(() -> rec.values("method.timed",
+                tags("stage", "exception:ArithmeticException")).size() == 1);
+    }
+
+    @Test
+    void exceptionTypesAreBoundedPerMethod() {
+        Service s = new Service();
+        long before = table.otherExceptions();
+        for (int i = 0; i <= 10; i++) {
+            int k = i;
+            assertThrows(Exception.class, () -> s.manyExceptions(k));
+        }
+        List<String> ctx = rec.contextsTagged("method:manyExceptions");
+        assertEquals(MethodTable.MAX_EXCEPTION_TYPES + 2, ctx.size(), ctx.toString()); // 8 + other + none
+        assertEquals(3, rec.values("method.timed", tags("manyExceptions", "exception:other")).size());
+        assertEquals(1, rec.values("method.timed", tags("manyExceptions", "exception:IndexOutOfBoundsException")).size());
+        assertEquals(3, table.otherExceptions() - before);
+    }
+
+    @Test
+    void classLoadedBeforeInstallIsRetransformed() {
+        assertEquals(5, new LoadedEarly().early());
+        assertEquals(1, rec.values("method.timed", "class:" + LoadedEarly.class.getName(), "method:early",
+                "exception:none").size());
+    }
+
+    @Test
+    void concurrentCallsAreCountedExactly() throws Exception {
+        Service s = new Service();
+        int threads = 8;
+        int calls = 5_000;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<?>> fs = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                fs.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < calls; i++) {
+                        s.both();
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        // the earlier test's call may or may not have run first: count what this test added
+        long counted = rec.count("svc.both.count", tags("both", "result:success", "exception:none"));
+        assertTrue(counted == threads * calls || counted == threads * calls + 1, "counted " + counted);
+    }
+
+    @Test
+    void steadyStateRecordsWithoutAllocating() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        Service s = new Service();
+        IllegalStateException e = new IllegalStateException();
+        for (int i = 0; i < 20_000; i++) { // resolve contexts and let the JIT settle
+            s.tryCatchSwitch(2);
+            try {
+                s.throwsGiven(e);
+            } catch (IllegalStateException ignored) {
+                // expected
+            }
+            rec.values("none"); // keep the chunk pool from running dry
+        }
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 200; i++) {
+            s.tryCatchSwitch(2);
+            try {
+                s.throwsGiven(e);
+            } catch (IllegalStateException ignored) {
+                // expected
+            }
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(0, allocated, "bytes allocated by 400 instrumented calls");
+    }
+
+    /** The bridge's sink as the agent wires it, reduced to the method entry points. */
+    static final class TableSink implements Sink {
+        private final MethodTable table;
+        private final Telemetry telemetry;
+
+        TableSink(MethodTable table, Telemetry telemetry) {
+            this.table = table;
+            this.telemetry = telemetry;
+        }
+
+        @Override public int register(int type, String name, String[] tags) { return -1; }
+        @Override public void count(int id, long delta) { }
+        @Override public void gauge(int id, double value) { }
+        @Override public void recordNanos(int id, long nanos) { }
+        @Override public void record(int id, double value) { }
+        @Override public void setAdd(int id, String member) { }
+        @Override public void event(String t, String x, long ts, String h, String k, String p, String s, String a,
+                                    String[] tags) { }
+        @Override public void serviceCheck(String n, int s, long ts, String h, String m, String[] tags) { }
+        @Override public void methodTimed(int id, long nanos, Throwable thrown) { table.timed(id, nanos, thrown); }
+        @Override public void methodCounted(int id, Throwable thrown) { table.counted(id, thrown); }
+        @Override public void methodStage(int id, long start, Object r, Throwable t) { table.stage(id, start, r, t); }
+        @Override public void adviceError(Throwable error) { telemetry.adviceError(); }
+    }
+}
