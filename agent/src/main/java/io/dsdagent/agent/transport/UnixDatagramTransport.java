@@ -17,6 +17,7 @@ final class UnixDatagramTransport implements Transport {
     private final int maxPayload;
     private final Telemetry telemetry;
     private final FfmUnixDatagram socket;
+    private boolean outage;
 
     UnixDatagramTransport(String path, int maxPayload, Telemetry telemetry, FfmUnixDatagram socket) {
         this.path = path;
@@ -36,12 +37,24 @@ final class UnixDatagramTransport implements Transport {
             return false;
         }
         if (e == 0) {
+            if (outage) {
+                outage = false;
+                Log.info(describe() + ": sending again");
+            }
             telemetry.packetSent(length);
             return true;
         }
         SendError reason = reason(socket.errno, e);
-        Log.warnOnce(describe() + reason, describe() + ": " + explain(reason, e) + "; such datagrams are dropped and"
-                + " counted as dsd_agent.packets.dropped reason:" + reason.tag);
+        String line = describe() + ": " + explain(reason, e) + "; datagrams are dropped and counted as"
+                + " dsd_agent.packets.dropped reason:" + reason.tag;
+        if (reason == SendError.SOCKET_NOT_FOUND || reason == SendError.CONNECTION_REFUSED) {
+            if (!outage) { // one line per outage of the Datadog Agent, one when it is back
+                outage = true;
+                Log.warn(line + " until it is back");
+            }
+        } else {
+            Log.warnOnce(describe() + reason, line);
+        }
         telemetry.packetDropped(reason);
         return false;
     }

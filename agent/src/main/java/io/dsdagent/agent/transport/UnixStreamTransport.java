@@ -59,7 +59,7 @@ final class UnixStreamTransport implements Transport {
     private final ByteBuffer frame;
     private final SocketAddress address;
     private SocketChannel channel;
-    private boolean everConnected;
+    private boolean outage;
     private long nextConnectNanos;
     private long backoffMillis = MIN_BACKOFF_MILLIS;
     private SendError lastFailure = SendError.NOT_CONNECTED;
@@ -178,19 +178,22 @@ final class UnixStreamTransport implements Transport {
             }
             channel = ch;
             backoffMillis = MIN_BACKOFF_MILLIS;
-            if (everConnected) {
-                Log.info(describe() + ": reconnected");
+            if (outage) {
+                Log.info(describe() + ": connected");
             }
-            everConnected = true;
+            outage = false;
             return true;
         } catch (Exception e) {
             closeQuietly(ch);
             Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
             lastFailure = !new File(path).exists() ? SendError.SOCKET_NOT_FOUND
                     : cause instanceof ConnectException ? SendError.CONNECTION_REFUSED : SendError.NOT_CONNECTED;
-            Log.warnOnce(describe() + lastFailure, describe() + ": cannot connect (" + cause.getMessage() + "); retrying with"
-                    + " back-off up to " + MAX_BACKOFF_MILLIS + " ms, frames meanwhile are dropped and counted as"
-                    + " dsd_agent.packets.dropped reason:" + lastFailure.tag);
+            if (!outage) { // one line per outage, one when reconnected
+                outage = true;
+                Log.warn(describe() + ": cannot connect (" + cause.getMessage() + "); retrying with back-off up to "
+                        + MAX_BACKOFF_MILLIS + " ms, frames meanwhile are dropped and counted as"
+                        + " dsd_agent.packets.dropped reason:" + lastFailure.tag);
+            }
             nextConnectNanos = now + backoffMillis * 1_000_000L;
             backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
             return false;
@@ -199,12 +202,12 @@ final class UnixStreamTransport implements Transport {
 
     /** The connection broke: close it; the next send reconnects at once. */
     private void lost(IOException e) {
-        Log.warnOnce(describe() + "-lost-" + e.getClass().getName(), describe() + ": connection lost (" + e.getMessage()
-                + "); reconnecting");
+        Log.warn(describe() + ": connection lost (" + e.getMessage() + "); reconnecting");
         closeQuietly(channel);
         channel = null;
         nextConnectNanos = System.nanoTime();
         lastFailure = SendError.NOT_CONNECTED;
+        outage = true; // this line stands for the outage; "connected" follows when it is over
     }
 
     private static void closeQuietly(SocketChannel ch) {
