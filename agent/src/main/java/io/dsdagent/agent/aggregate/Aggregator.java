@@ -57,6 +57,8 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
     private long lastAdviceErrors;
     private long lastMessagesDropped;
     private int[] telemetryIds;
+    private int[] packetDropIds;
+    private final long[] lastPacketDrops = new long[Telemetry.SendError.values().length];
 
     /** Wall clock in milliseconds; replaceable in tests. */
     public interface Clock {
@@ -335,6 +337,11 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
         for (int i = 0; i < ds.length; i++) {
             telemetryIds[6 + i] = registry.register(Registry.COUNT, "dsd_agent.samples.dropped", DROP_REASONS[i]);
         }
+        Telemetry.SendError[] es = Telemetry.SendError.values();
+        packetDropIds = new int[es.length];
+        for (int i = 0; i < es.length; i++) {
+            packetDropIds[i] = registry.register(Registry.COUNT, "dsd_agent.packets.dropped", "reason:" + es[i].tag);
+        }
     }
 
     private void emitTelemetry(long stamp) {
@@ -365,6 +372,15 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
         emitDelta(2, b - lastBytes, stamp);
         lastPackets = p;
         lastBytes = b;
+        Telemetry.SendError[] es = Telemetry.SendError.values();
+        for (int i = 0; i < es.length; i++) {
+            long d = telemetry.packetsDropped(es[i]);
+            ContextInfo pc = registry.get(packetDropIds[i]);
+            if (pc != null && d != lastPacketDrops[i]) {
+                packer.timestamped(pc, false, d - lastPacketDrops[i], stamp);
+            }
+            lastPacketDrops[i] = d;
+        }
     }
 
     private void emitDelta(int idx, long delta, long stamp) {

@@ -16,9 +16,6 @@ public final class Telemetry {
         CONTEXT_CAP("context_cap"),
         UNKNOWN_CONTEXT("unknown_context"),
         MESSAGE_TOO_LARGE("message_too_large"),
-        SEND_ERROR("send_error"),
-        NOT_CONNECTED("not_connected"),
-        WOULD_BLOCK("would_block"),
         SHUTDOWN("shutdown");
 
         public final String tag;
@@ -28,7 +25,38 @@ public final class Telemetry {
         }
     }
 
+    /**
+     * Why a transport could not send a whole datagram or stream frame; reported as
+     * {@code dsd_agent.packets.dropped} tagged {@code reason:<tag>}. The transport counts the reason,
+     * the packer counts the messages lost with it ({@link #messagesLost}).
+     */
+    public enum SendError {
+        /** ENOENT: the socket file does not exist (Datadog Agent not started, or its socket deleted). */
+        SOCKET_NOT_FOUND("socket_not_found"),
+        /** ECONNREFUSED: the socket file exists but nothing is bound to it (a stale file). */
+        CONNECTION_REFUSED("connection_refused"),
+        /** EAGAIN/EWOULDBLOCK: the receiver's buffer is full, or a stream socket's send buffer is. */
+        WOULD_BLOCK("would_block"),
+        /** ENOBUFS: the kernel is out of socket buffer memory. */
+        NO_BUFFER("no_buffer"),
+        /** EMSGSIZE: the payload is larger than the socket takes. */
+        TOO_LARGE("too_large"),
+        /** A stream connection that broke (EPIPE/ECONNRESET) with this frame, or part of it, unsent. */
+        CONNECTION_LOST("connection_lost"),
+        /** Waiting out the reconnect back-off, or the UDP host name never resolved. */
+        NOT_CONNECTED("not_connected"),
+        /** Anything else; the first occurrence of each kind is logged once. */
+        OTHER("other");
+
+        public final String tag;
+
+        SendError(String tag) {
+            this.tag = tag;
+        }
+    }
+
     private final AtomicLongArray dropped = new AtomicLongArray(Drop.values().length * 16);
+    private final AtomicLongArray sendErrors = new AtomicLongArray(SendError.values().length * 16);
     private final AtomicLongArray counters = new AtomicLongArray(8 * 16);
 
     private static final int PACKETS = 0;
@@ -53,6 +81,23 @@ public final class Telemetry {
         long sum = 0;
         for (Drop d : Drop.values()) {
             sum += dropped(d);
+        }
+        return sum;
+    }
+
+    /** A whole datagram or frame was not sent, for {@code reason}. Only the aggregator thread calls this. */
+    public void packetDropped(SendError reason) {
+        sendErrors.incrementAndGet(reason.ordinal() * 16);
+    }
+
+    public long packetsDropped(SendError reason) {
+        return sendErrors.get(reason.ordinal() * 16);
+    }
+
+    public long totalPacketsDropped() {
+        long sum = 0;
+        for (SendError e : SendError.values()) {
+            sum += packetsDropped(e);
         }
         return sum;
     }

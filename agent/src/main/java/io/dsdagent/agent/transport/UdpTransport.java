@@ -44,26 +44,48 @@ public final class UdpTransport implements Transport {
                 resolve(now);
             }
             if (address == null) {
-                telemetry.drop(Telemetry.Drop.NOT_CONNECTED);
+                telemetry.packetDropped(Telemetry.SendError.NOT_CONNECTED);
                 return false;
             }
             ByteBuffer buf = buffer(payload, length);
             int sent = channel.send(buf, address);
             if (sent == 0) {
-                telemetry.drop(Telemetry.Drop.WOULD_BLOCK);
+                Log.warnOnce(describe() + "-full", describe() + ": socket send buffer full; datagrams are dropped and"
+                        + " counted as dsd_agent.packets.dropped reason:would_block");
+                telemetry.packetDropped(Telemetry.SendError.WOULD_BLOCK);
                 return false;
             }
             telemetry.packetSent(length);
             return true;
         } catch (IOException e) {
-            Log.warnOnce("udp-send-" + e.getClass().getName(), "UDP send to " + describe() + " failed: " + e);
-            telemetry.drop(Telemetry.Drop.SEND_ERROR);
+            Telemetry.SendError reason = reason(e);
+            Log.warnOnce("udp-send-" + reason, "UDP send to " + describe() + " failed: " + e
+                    + "; such datagrams are dropped and counted as dsd_agent.packets.dropped reason:" + reason.tag);
+            telemetry.packetDropped(reason);
             closeChannel();
             return false;
         }
     }
 
     private ByteBuffer byteBuffer;
+
+    /** The JDK reports these as plain IOExceptions carrying the C library's message. */
+    static Telemetry.SendError reason(IOException e) {
+        if (e instanceof java.net.PortUnreachableException) {
+            return Telemetry.SendError.CONNECTION_REFUSED;
+        }
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("No buffer space")) {
+            return Telemetry.SendError.NO_BUFFER;
+        }
+        if (m.contains("Message too long")) {
+            return Telemetry.SendError.TOO_LARGE;
+        }
+        if (m.contains("temporarily unavailable")) {
+            return Telemetry.SendError.WOULD_BLOCK;
+        }
+        return Telemetry.SendError.OTHER;
+    }
 
     private ByteBuffer buffer(byte[] payload, int length) {
         if (wrapped != payload) {

@@ -1,0 +1,112 @@
+package io.dsdagent.agent.transport;
+
+import io.dsdagent.agent.log.Log;
+import io.dsdagent.agent.telemetry.Telemetry;
+import io.dsdagent.agent.telemetry.Telemetry.SendError;
+
+/**
+ * {@code unix://} and {@code unixgram://}: one Unix datagram per payload, sent with {@code sendto} to
+ * the path and {@code MSG_DONTWAIT}. There is no connection to lose: a missing socket file (ENOENT), a
+ * stale one (ECONNREFUSED) or a full receiver (EAGAIN/ENOBUFS) drops that datagram, counted by reason,
+ * and the next datagram tries the path afresh, so the Datadog Agent coming back (its socket re-created)
+ * is picked up at once. The kernel reports every failed datagram, so for this transport
+ * received + dropped = sent exactly.
+ */
+final class UnixDatagramTransport implements Transport {
+    private final String path;
+    private final int maxPayload;
+    private final Telemetry telemetry;
+    private final FfmUnixDatagram socket;
+    private boolean outage;
+
+    UnixDatagramTransport(String path, int maxPayload, Telemetry telemetry, FfmUnixDatagram socket) {
+        this.path = path;
+        this.maxPayload = Math.min(maxPayload, FfmUnixDatagram.MAX_DATAGRAM);
+        this.telemetry = telemetry;
+        this.socket = socket;
+    }
+
+    @Override
+    public boolean send(byte[] payload, int length) {
+        int e;
+        try {
+            e = socket.send(payload, length);
+        } catch (RuntimeException ex) {
+            Log.warnOnce("unixgram-native", describe() + ": native send failed: " + ex.getCause());
+            telemetry.packetDropped(SendError.OTHER);
+            return false;
+        }
+        if (e == 0) {
+            if (outage) {
+                outage = false;
+                Log.info(describe() + ": sending again");
+            }
+            telemetry.packetSent(length);
+            return true;
+        }
+        SendError reason = reason(socket.errno, e);
+        String line = describe() + ": " + explain(reason, e) + "; datagrams are dropped and counted as"
+                + " dsd_agent.packets.dropped reason:" + reason.tag;
+        if (reason == SendError.SOCKET_NOT_FOUND || reason == SendError.CONNECTION_REFUSED) {
+            if (!outage) { // one line per outage of the Datadog Agent, one when it is back
+                outage = true;
+                Log.warn(line + " until it is back");
+            }
+        } else {
+            Log.warnOnce(describe() + reason, line);
+        }
+        telemetry.packetDropped(reason);
+        return false;
+    }
+
+    static SendError reason(FfmUnixDatagram.Errno n, int e) {
+        if (e == n.enoent) {
+            return SendError.SOCKET_NOT_FOUND;
+        }
+        if (e == n.econnrefused) {
+            return SendError.CONNECTION_REFUSED;
+        }
+        if (e == n.eagain) {
+            return SendError.WOULD_BLOCK;
+        }
+        if (e == n.enobufs) {
+            return SendError.NO_BUFFER;
+        }
+        if (e == n.emsgsize) {
+            return SendError.TOO_LARGE;
+        }
+        return SendError.OTHER;
+    }
+
+    private static String explain(SendError reason, int errno) {
+        switch (reason) {
+            case SOCKET_NOT_FOUND:
+                return "socket file not found (is the Datadog Agent running with DogStatsD on this socket?)";
+            case CONNECTION_REFUSED:
+                return "connection refused (the socket file exists but nothing listens on it)";
+            case WOULD_BLOCK:
+                return "receiver's buffer is full";
+            case NO_BUFFER:
+                return "kernel out of socket buffer space";
+            case TOO_LARGE:
+                return "datagram too large for the socket (lower DSD_AGENT_MAX_PACKET_SIZE)";
+            default:
+                return "send failed with errno " + errno;
+        }
+    }
+
+    @Override
+    public int maxPayload() {
+        return maxPayload;
+    }
+
+    @Override
+    public String describe() {
+        return "unixgram://" + path;
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}

@@ -1,0 +1,74 @@
+package io.dsdagent.it.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real DogStatsD Unix datagram receiver. The JDK has no Unix datagram socket, so this runs the agent's
+ * own {@code java -jar dsd-agent.jar listen --unix PATH --raw} on a Java 22+ JDK (pure Java, through the
+ * FFM API) and keeps every message it prints.
+ */
+public final class UnixDatagramReceiver implements AutoCloseable {
+    private final Path path;
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> other = new CopyOnWriteArrayList<>();
+
+    public UnixDatagramReceiver(String javaHome, Path path) throws IOException {
+        this.path = path;
+        process = new ProcessBuilder(Jdks.java(javaHome), "--enable-native-access=ALL-UNNAMED", "-jar",
+                ForkedJvm.agentJar(), "listen", "--unix", path.toString(), "--raw")
+                .redirectErrorStream(true).start();
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String l;
+                while ((l = r.readLine()) != null) {
+                    (l.startsWith("[dsd-agent]") || l.startsWith("WARNING") ? other : lines).add(l);
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        }, "unixgram-listener");
+        t.setDaemon(true);
+        t.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !other.isEmpty() || !process.isAlive());
+        if (other.stream().noneMatch(l -> l.startsWith("[dsd-agent] listening on unixgram://"))) {
+            close();
+            throw new IllegalStateException("listener did not start: " + other);
+        }
+    }
+
+    public List<String> lines() {
+        return new ArrayList<>(lines);
+    }
+
+    /** Everything the listener printed that is not a message (its own lines, JDK warnings). */
+    public List<String> diagnostics() {
+        return new ArrayList<>(other);
+    }
+
+    /** Stops the listener and deletes its socket file, as a stopped Datadog Agent does. */
+    @Override
+    public void close() throws IOException {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Files.deleteIfExists(path);
+    }
+}

@@ -1,0 +1,129 @@
+package io.dsdagent.it.support;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A real DogStatsD Unix stream receiver (JDK 16+ {@code UNIX} channels): reads frames of a 4-byte
+ * little-endian length and the payload, keeps every message, and records any frame that breaks the
+ * rules (empty, over 8192 bytes). {@link #pause()} stops reading, as a stuck Datadog Agent would.
+ */
+public final class UnixStreamReceiver implements AutoCloseable {
+    private final Path path;
+    private final ServerSocketChannel server;
+    private final List<SocketChannel> connections = new CopyOnWriteArrayList<>();
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> badFrames = new CopyOnWriteArrayList<>();
+    private volatile boolean paused;
+    private volatile boolean closed;
+    private volatile int frames;
+
+    public UnixStreamReceiver(Path path) throws IOException {
+        this.path = path;
+        Files.deleteIfExists(path);
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(path));
+        Thread t = new Thread(this::acceptLoop, "unix-stream-accept");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                SocketChannel c = server.accept();
+                connections.add(c);
+                Thread t = new Thread(() -> readLoop(c), "unix-stream-read");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void readLoop(SocketChannel c) {
+        ByteBuffer header = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            while (!closed) {
+                while (paused && !closed) {
+                    LockSupport.parkNanos(10_000_000L); // a stuck reader: nothing is read while paused
+                }
+                header.clear();
+                if (!readFully(c, header)) {
+                    return;
+                }
+                int len = header.getInt(0);
+                if (len <= 0 || len > 8192) {
+                    badFrames.add("length " + len);
+                    return;
+                }
+                ByteBuffer body = ByteBuffer.allocate(len);
+                if (!readFully(c, body)) {
+                    badFrames.add("torn frame of " + len);
+                    return;
+                }
+                for (String l : new String(body.array(), StandardCharsets.UTF_8).split("\n")) {
+                    if (!l.isEmpty()) {
+                        lines.add(l);
+                    }
+                }
+                frames++;
+            }
+        } catch (IOException e) {
+            // connection closed
+        }
+    }
+
+    private static boolean readFully(SocketChannel c, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            if (c.read(b) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public void pause() {
+        paused = true;
+    }
+
+    public void resume() {
+        paused = false;
+    }
+
+    public List<String> lines() {
+        return new ArrayList<>(lines);
+    }
+
+    public List<String> badFrames() {
+        return new ArrayList<>(badFrames);
+    }
+
+    public int frames() {
+        return frames;
+    }
+
+    /** Closes the socket and its connections and deletes the socket file, as a stopped Datadog Agent does. */
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        server.close();
+        for (SocketChannel c : connections) {
+            c.close();
+        }
+        Files.deleteIfExists(path);
+    }
+}
