@@ -10,7 +10,13 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.utility.JavaModule;
 
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
 
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
@@ -28,18 +34,66 @@ public final class Instrumenter {
         new MethodsModule(),
     };
 
-    public static void install(Instrumentation inst, Config config, AgentServices agent) {
-        AgentBuilder builder = newBuilder();
+    /**
+     * Installs the enabled modules. At {@code premain}, when every module can name its triggers, only a
+     * constant-pool prefilter is installed and ByteBuddy is built when the first candidate class loads
+     * (see {@link LazyTransformer}); nothing loaded before premain needs transforming. At late attach,
+     * ByteBuddy is built at once and retransforms what is already loaded.
+     */
+    public static void install(final Instrumentation inst, final Config config, final AgentServices agent,
+                               boolean lateAttach) {
+        final List<Module> enabled = new ArrayList<Module>();
+        List<String> triggers = new ArrayList<String>();
+        boolean allTriggered = true;
         for (Module m : MODULES) {
             if (config.instrumentationEnabled(m.name())) {
-                builder = m.extend(builder, config, agent);
+                enabled.add(m);
+                String[] t = m.triggers(config);
+                if (t == null) {
+                    allTriggered = false;
+                } else {
+                    triggers.addAll(Arrays.asList(t));
+                }
             }
         }
-        builder.installOn(inst);
+        if (enabled.isEmpty()) {
+            return;
+        }
+        if (lateAttach || !allTriggered) {
+            build(enabled, config, agent, lateAttach).installOn(inst);
+            return;
+        }
+        if (triggers.isEmpty()) {
+            return; // every module is on but has nothing to look for
+        }
+        byte[][] bytes = new byte[triggers.size()][];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = triggers.get(i).getBytes(StandardCharsets.UTF_8);
+        }
+        inst.addTransformer(new LazyTransformer(bytes, new Callable<ClassFileTransformer>() {
+            @Override
+            public ClassFileTransformer call() {
+                return build(enabled, config, agent, false).makeRaw();
+            }
+        }), true);
+    }
+
+    private static AgentBuilder build(List<Module> modules, Config config, AgentServices agent, boolean lateAttach) {
+        // at premain nothing the modules match is loaded yet: skip walking every loaded class
+        AgentBuilder builder = newBuilder(lateAttach);
+        for (Module m : modules) {
+            builder = m.extend(builder, config, agent);
+        }
+        return builder;
     }
 
     /** The agent's {@link AgentBuilder} with its settings and ignores, before any module; tests use it too. */
     public static AgentBuilder newBuilder() {
+        return newBuilder(true);
+    }
+
+    /** As {@link #newBuilder()}; {@code retransformLoaded=false} leaves classes loaded before install alone. */
+    static AgentBuilder newBuilder(boolean retransformLoaded) {
         // ByteBuddy's default initialization strategy injects a "Nexus" class through sun.misc.Unsafe,
         // which JDK 24+ warns about on stderr; inline Advice needs no Nexus. Must be set before
         // ByteBuddy's classes initialize; the shaded copy reads the relocated property name, which
@@ -50,6 +104,8 @@ public final class Instrumenter {
                 // no new members, so retransformation is legal and CDS-archived classes stay usable
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(retransformLoaded ? AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.SinglePass.INSTANCE
+                        : new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit())
                 // Nexus-free: advice is inlined, nothing is loaded at type initialization
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 // describe types from class files, never by loading them; annotations honoured by name

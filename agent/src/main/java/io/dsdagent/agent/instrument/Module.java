@@ -12,6 +12,14 @@ public interface Module {
     /** Lower-case name used in {@code DSD_AGENT_INSTRUMENTATION_<NAME>_ENABLED}. */
     String name();
 
+    /**
+     * Strings every class this module transforms has among its constant-pool UTF-8 entries (internal
+     * names such as {@code io/dsdagent/api/Hooks}, descriptors such as {@code Lio/dsdagent/annotation/Timed;});
+     * classes naming none of them are never handed to ByteBuddy. Null if the module cannot tell (then
+     * every class is examined and ByteBuddy is built in premain). Must not touch ByteBuddy.
+     */
+    String[] triggers(Config config);
+
     /** Adds this module's transformations. {@code agent} gives access to the agent's shared services. */
     AgentBuilder extend(AgentBuilder builder, Config config, AgentServices agent);
 }

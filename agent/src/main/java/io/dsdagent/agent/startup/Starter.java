@@ -65,7 +65,7 @@ public final class Starter {
                         public void accept(io.dsdagent.agent.instrument.MethodSink m) {
                             sink.setMethods(m);
                         }
-                    }));
+                    }), lateAttach);
         } catch (Throwable t) {
             Log.error("instrumentation disabled: " + t + " (the API, counts and samplers still work)");
         }

@@ -31,6 +31,27 @@ public final class MethodsModule implements Module {
     }
 
     @Override
+    public String[] triggers(Config config) {
+        java.util.List<String> t = new java.util.ArrayList<String>();
+        if (config.instrumentationEnabled("annotations")) {
+            t.add(descriptor(MethodRules.TIMED));
+            t.add(descriptor(MethodRules.COUNTED));
+        }
+        if (config.micrometerAnnotations) {
+            t.add(descriptor(MethodRules.MM_TIMED));
+            t.add(descriptor(MethodRules.MM_COUNTED));
+        }
+        for (String type : config.timedMethods.keySet()) {
+            t.add(type.replace('.', '/'));
+        }
+        return t.toArray(new String[0]);
+    }
+
+    private static String descriptor(String annotation) {
+        return "L" + annotation.replace('.', '/') + ";";
+    }
+
+    @Override
     public AgentBuilder extend(AgentBuilder builder, Config config, AgentServices agent) {
         MethodRules rules = MethodRules.from(config);
         if (!rules.active()) {

@@ -21,6 +21,11 @@ public final class ApiModule implements Module {
     }
 
     @Override
+    public String[] triggers(Config config) {
+        return new String[] {"io/dsdagent/api/Hooks"};
+    }
+
+    @Override
     public AgentBuilder extend(AgentBuilder builder, Config config, AgentServices agent) {
         return builder.type(named("io.dsdagent.api.Hooks"))
                 // the advice classes are located through the agent's own loader, whatever the app's loader sees
