@@ -1,6 +1,7 @@
 package io.dsdagent.agent.config;
 
 import io.dsdagent.agent.log.Log;
+import io.dsdagent.agent.record.Registry;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -35,6 +36,9 @@ public final class Config {
     public final boolean originDetection;
     public final String externalEnv;
     public final String cardinality;
+    /** Registry type of http.server.requests: histogram, distribution or timer. */
+    public final int httpType;
+    public final int httpMaxContexts;
 
     public Config(Map<String, String> env, Properties props, FileCheck files) {
         this.env = env;
@@ -64,6 +68,8 @@ public final class Config {
         this.originDetection = bool(Setting.DD_ORIGIN_DETECTION_ENABLED);
         this.externalEnv = raw(Setting.DD_EXTERNAL_ENV);
         this.cardinality = raw(Setting.DD_CARDINALITY);
+        this.httpType = metricType(Setting.DSD_AGENT_HTTP_TYPE);
+        this.httpMaxContexts = intSetting(Setting.DSD_AGENT_HTTP_MAX_CONTEXTS, 16, 1_000_000);
     }
 
     /** The configuration of this process: its environment and system properties. */
@@ -356,6 +362,22 @@ public final class Config {
         if (value != null) {
             tags.put(key, value);
         }
+    }
+
+    /** A value metric type: {@code h}, {@code d} or {@code ms} (any case) as a {@link Registry} type. */
+    private int metricType(Setting s) {
+        String v = raw(s);
+        String l = (v == null ? s.defaultValue() : v).toLowerCase(Locale.ROOT);
+        if (l.equals("d") || l.equals("distribution")) {
+            return Registry.DISTRIBUTION;
+        }
+        if (l.equals("ms") || l.equals("timer")) {
+            return Registry.TIMER;
+        }
+        if (!l.equals("h") && !l.equals("histogram")) {
+            warnInvalid(s, "is not one of h, d, ms", "h");
+        }
+        return Registry.HISTOGRAM;
     }
 
     /** {@code DSD_AGENT_INSTRUMENTATION_<NAME>_ENABLED}, default true. */

@@ -26,7 +26,9 @@ public enum Setting {
     DSD_AGENT_MAX_CONTEXTS("10000", "Cap on live metric contexts (name + tags); registrations beyond it are dropped and counted."),
     DSD_AGENT_MAX_SAMPLES_PER_CONTEXT("1000", "Timer/histogram/distribution values kept per context per interval; above it an unbiased sample is sent with sample rates."),
     DSD_AGENT_QUEUE_SIZE("65536", "Value samples buffered between application threads and the aggregator; when full, samples are dropped and counted."),
-    DSD_AGENT_TELEMETRY_ENABLED("true", "Send the agent's own dsd_agent.* metrics every flush.");
+    DSD_AGENT_TELEMETRY_ENABLED("true", "Send the agent's own dsd_agent.* metrics every flush."),
+    DSD_AGENT_HTTP_TYPE("h", "Type of http.server.requests (values in ms): h (histogram), d (distribution) or ms (timer)."),
+    DSD_AGENT_HTTP_MAX_CONTEXTS("1000", "Tag combinations of http.server.requests kept; requests beyond them are recorded as route:OVERFLOW.");
 
     private final String defaultValue;
     private final String description;

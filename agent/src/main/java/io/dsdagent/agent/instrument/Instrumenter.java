@@ -2,6 +2,7 @@ package io.dsdagent.agent.instrument;
 
 import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.api.ApiModule;
+import io.dsdagent.agent.instrument.servlet.ServletModule;
 import io.dsdagent.agent.log.Log;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -23,6 +24,7 @@ public final class Instrumenter {
     /** Every instrumentation, in the order its transformations are added. */
     static final Module[] MODULES = {
         new ApiModule(),
+        new ServletModule(),
     };
 
     public static void install(Instrumentation inst, Config config, AgentServices agent) {
