@@ -160,6 +160,7 @@ public final class Bridge {
         if (d == 0) {
             s.start = System.nanoTime();
             s.counted = false;
+            s.asyncRegistered = false;
         }
         s.depth = d + 1;
         if (container) {
@@ -167,6 +168,8 @@ public final class Bridge {
         }
         if (requestDispatch && !s.counted) {
             s.counted = true;
+            s.servletActive = true;
+            s.asyncRegistered = false;
             return HTTP_SERVLET;
         }
         return HTTP_NESTED;
@@ -174,7 +177,7 @@ public final class Bridge {
 
     /**
      * Exit of an HTTP entry point, with the code its enter returned. Returns {@link #HTTP_RECORD} when
-     * this exit must record the request ({@link #httpRequest} or {@link #httpAsyncListener} next).
+     * this exit must record the request with {@link #httpRequest} (not when an async listener will).
      */
     public static int httpExit(int code) {
         if (code == HTTP_UNTRACKED) {
@@ -184,10 +187,28 @@ public final class Bridge {
         if (s.depth > 0) {
             s.depth--;
         }
-        if (code == HTTP_SERVLET || (code == HTTP_CONTAINER && !s.counted)) {
-            return HTTP_RECORD;
+        if (code == HTTP_SERVLET) {
+            s.servletActive = false;
+            return s.asyncRegistered ? 0 : HTTP_RECORD;
         }
-        return 0;
+        return code == HTTP_CONTAINER && !s.counted ? HTTP_RECORD : 0;
+    }
+
+    /**
+     * {@code startAsync} returned inside the counting servlet/filter entry of this thread, and no
+     * completion listener is attached yet: the caller attaches one, then calls {@link #httpAsyncRegistered}.
+     */
+    public static boolean httpAsyncStarting() {
+        HttpState s = HTTP.get();
+        return s != null && s.servletActive && !s.asyncRegistered;
+    }
+
+    /** The completion listener is attached: it records the request when the async context completes. */
+    public static void httpAsyncRegistered() {
+        HttpState s = HTTP.get();
+        if (s != null) {
+            s.asyncRegistered = true;
+        }
     }
 
     /** The request is handed to another thread that will enter again (Undertow's dispatch): not counted here. */
@@ -227,15 +248,15 @@ public final class Bridge {
     /**
      * For a request whose outermost entry just exited in async mode: a new instance of the agent's
      * {@code AsyncListener} implementing {@code listenerType} (javax or jakarta, as the container sees
-     * it), started at this request's start; null if none can be made.
+     * it), started at this request's start, with the route known so far; null if none can be made.
      */
-    public static Object httpAsyncListener(Class<?> listenerType) {
+    public static Object httpAsyncListener(Class<?> listenerType, String route) {
         Sink s = sink;
         if (s == null) {
             return null;
         }
         try {
-            return s.httpAsyncListener(listenerType, httpState().start);
+            return s.httpAsyncListener(listenerType, httpState().start, route);
         } catch (Throwable t) {
             return null;
         }

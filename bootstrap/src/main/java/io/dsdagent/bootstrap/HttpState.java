@@ -16,6 +16,10 @@ public final class HttpState {
      * dispatch): the container entry around it must not count it again.
      */
     boolean counted;
+    /** The counting servlet/filter entry is running on this thread (startAsync may attach the listener). */
+    boolean servletActive;
+    /** startAsync attached the completion listener: the counting entry's exit leaves the request to it. */
+    boolean asyncRegistered;
 
     HttpState() {
     }

@@ -141,10 +141,10 @@ final class AgentSink implements Sink {
     }
 
     @Override
-    public Object httpAsyncListener(Class<?> listenerType, long startNanos) {
+    public Object httpAsyncListener(Class<?> listenerType, long startNanos, String route) {
         HttpMetrics h = http;
         try {
-            return h == null ? null : h.asyncListener(listenerType, startNanos);
+            return h == null ? null : h.asyncListener(listenerType, startNanos, route);
         } catch (Throwable t) {
             telemetry.adviceError();
             return null;

@@ -75,7 +75,9 @@ final class ServletScenario {
                 }
             }
             final int total = n;
-            await().atMost(Duration.ofSeconds(30)).until(() -> count(rx).values().stream().mapToLong(Long::longValue).sum() >= total);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertTrue(
+                    count(rx).values().stream().mapToLong(Long::longValue).sum() >= total,
+                    "expected " + expected + "\nreceived " + count(rx)));
             // one more flush or two: nothing else may arrive (each request counted once)
             await().pollDelay(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> true);
             assertEquals(expected, count(rx), "contexts of " + METRIC + "; stderr:\n" + jvm.stderr());

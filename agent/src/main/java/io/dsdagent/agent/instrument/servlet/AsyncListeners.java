@@ -25,8 +25,8 @@ import java.lang.invoke.MethodType;
 public final class AsyncListeners {
     /** Listener class names as strings: loading them here would need the servlet API in the agent's loader. */
     static final String PKG = "io.dsdagent.agent.instrument.servlet.";
-    private static final MethodType CTOR = MethodType.methodType(void.class, long.class);
-    private static final MethodType FACTORY = MethodType.methodType(Object.class, long.class);
+    private static final MethodType CTOR = MethodType.methodType(void.class, long.class, String.class);
+    private static final MethodType FACTORY = MethodType.methodType(Object.class, long.class, String.class);
 
     private final ClassValue<MethodHandle> factories = new ClassValue<MethodHandle>() {
         @Override
@@ -41,10 +41,10 @@ public final class AsyncListeners {
         }
     };
 
-    /** A new listener implementing {@code listenerType}, started at {@code startNanos}; null if none can be made. */
-    public Object create(Class<?> listenerType, long startNanos) throws Throwable {
+    /** A new listener implementing {@code listenerType}, started at {@code startNanos}, with the route known so far; null if none can be made. */
+    public Object create(Class<?> listenerType, long startNanos, String route) throws Throwable {
         MethodHandle mh = factories.get(listenerType);
-        return mh == null ? null : (Object) mh.invokeExact(startNanos);
+        return mh == null ? null : (Object) mh.invokeExact(startNanos, route);
     }
 
     private static MethodHandle define(Class<?> listenerType) throws Exception {

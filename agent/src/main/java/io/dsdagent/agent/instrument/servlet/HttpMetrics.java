@@ -76,8 +76,8 @@ public final class HttpMetrics {
     }
 
     /** A completion listener for an async request (see {@link AsyncListeners}); null if none can be made. */
-    public Object asyncListener(Class<?> listenerType, long startNanos) throws Throwable {
-        return listeners.create(listenerType, startNanos);
+    public Object asyncListener(Class<?> listenerType, long startNanos, String route) throws Throwable {
+        return listeners.create(listenerType, startNanos, route);
     }
 
     /** The context id for a tag combination, creating it on first sight. */
@@ -163,7 +163,9 @@ public final class HttpMetrics {
 
     /** The route tag: the template or mapping when known, else by status as Spring names it; never the path. */
     static String routeTag(String route, int status) {
-        if (route != null && !route.isEmpty()) {
+        // "/**" is Spring Boot's static-resource catch-all: it names no route, and on a 404 it would
+        // hide the scanner floods NOT_FOUND exists to show
+        if (route != null && !route.isEmpty() && !(status == 404 && route.equals("/**"))) {
             return route;
         }
         if (status == 404) {

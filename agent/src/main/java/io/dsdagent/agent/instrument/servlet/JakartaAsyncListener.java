@@ -16,10 +16,13 @@ import jakarta.servlet.http.MappingMatch;
  */
 public final class JakartaAsyncListener implements AsyncListener {
     private final long start;
+    /** The route seen when async processing started; used if the request no longer tells it at completion. */
+    private final String startRoute;
     private volatile Throwable error;
 
-    public JakartaAsyncListener(long start) {
+    public JakartaAsyncListener(long start, String startRoute) {
         this.start = start;
+        this.startRoute = startRoute;
     }
 
     @Override
@@ -35,7 +38,8 @@ public final class JakartaAsyncListener implements AsyncListener {
                     route = m.getPattern();
                 }
             }
-            Bridge.httpRequestAsync(start, r.getMethod(), s.getStatus(), true, route, error);
+            Bridge.httpRequestAsync(start, r.getMethod(), s.getStatus(), true, route == null ? startRoute : route,
+                    error);
         } catch (Throwable t) {
             Bridge.adviceError(t);
         }

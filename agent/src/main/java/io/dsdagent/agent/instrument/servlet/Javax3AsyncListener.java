@@ -14,10 +14,13 @@ import javax.servlet.http.HttpServletResponse;
  */
 public final class Javax3AsyncListener implements AsyncListener {
     private final long start;
+    /** The route seen when async processing started; used if the request no longer tells it at completion. */
+    private final String startRoute;
     private volatile Throwable error;
 
-    public Javax3AsyncListener(long start) {
+    public Javax3AsyncListener(long start, String startRoute) {
         this.start = start;
+        this.startRoute = startRoute;
     }
 
     @Override
@@ -27,7 +30,8 @@ public final class Javax3AsyncListener implements AsyncListener {
             HttpServletResponse s = (HttpServletResponse) event.getSuppliedResponse();
             Object p = r.getAttribute("org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
             String route = p instanceof String ? (String) p : null;
-            Bridge.httpRequestAsync(start, r.getMethod(), s.getStatus(), true, route, error);
+            Bridge.httpRequestAsync(start, r.getMethod(), s.getStatus(), true, route == null ? startRoute : route,
+                    error);
         } catch (Throwable t) {
             Bridge.adviceError(t);
         }

@@ -1,7 +1,6 @@
 package io.dsdagent.agent.instrument.servlet;
 
 import io.dsdagent.bootstrap.Bridge;
-import javax.servlet.AsyncListener;
 import javax.servlet.DispatcherType;
 import javax.servlet.ServletException;
 import javax.servlet.ServletRequest;
@@ -12,7 +11,7 @@ import net.bytebuddy.asm.Advice;
 
 /**
  * Inlined into every javax (Servlet 3.x, no mapping API) {@code Servlet.service} and {@code Filter.doFilter}: the outermost entry of
- * a request's first dispatch records it (or, in async mode, hands it to a completion listener).
+ * a request's first dispatch records it (unless startAsync attached a completion listener, which then does).
  * References only the bridge and the servlet API the instrumented class already sees.
  */
 public final class Javax3ServletAdvice {
@@ -31,20 +30,13 @@ public final class Javax3ServletAdvice {
         if (Bridge.httpExit(code) == Bridge.HTTP_RECORD && resp instanceof HttpServletResponse) {
             HttpServletRequest r = (HttpServletRequest) req;
             HttpServletResponse s = (HttpServletResponse) resp;
-            if (r.isAsyncStarted()) {
-                Object l = Bridge.httpAsyncListener(AsyncListener.class);
-                if (l != null) {
-                    r.getAsyncContext().addListener((AsyncListener) l, r, s);
-                }
-            } else {
-                Throwable t = thrown;
-                if (t instanceof ServletException && ((ServletException) t).getRootCause() != null) {
-                    t = ((ServletException) t).getRootCause();
-                }
-                Object p = r.getAttribute("org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
-                String route = p instanceof String ? (String) p : null;
-                Bridge.httpRequest(r.getMethod(), s.getStatus(), s.isCommitted(), route, t);
+            Object p = r.getAttribute("org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
+            String route = p instanceof String ? (String) p : null;
+            Throwable t = thrown;
+            if (t instanceof ServletException && ((ServletException) t).getRootCause() != null) {
+                t = ((ServletException) t).getRootCause();
             }
+            Bridge.httpRequest(r.getMethod(), s.getStatus(), s.isCommitted(), route, t);
         }
     }
 }

@@ -16,10 +16,13 @@ import javax.servlet.http.MappingMatch;
  */
 public final class JavaxAsyncListener implements AsyncListener {
     private final long start;
+    /** The route seen when async processing started; used if the request no longer tells it at completion. */
+    private final String startRoute;
     private volatile Throwable error;
 
-    public JavaxAsyncListener(long start) {
+    public JavaxAsyncListener(long start, String startRoute) {
         this.start = start;
+        this.startRoute = startRoute;
     }
 
     @Override
@@ -35,7 +38,8 @@ public final class JavaxAsyncListener implements AsyncListener {
                     route = m.getPattern();
                 }
             }
-            Bridge.httpRequestAsync(start, r.getMethod(), s.getStatus(), true, route, error);
+            Bridge.httpRequestAsync(start, r.getMethod(), s.getStatus(), true, route == null ? startRoute : route,
+                    error);
         } catch (Throwable t) {
             Bridge.adviceError(t);
         }

@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument.servlet;
 
 import io.dsdagent.bootstrap.Bridge;
+import javax.servlet.AsyncContext;
 import javax.servlet.DispatcherType;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
@@ -17,7 +18,10 @@ public final class JavaxHostValveAdvice {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static int enter(@Advice.Argument(0) HttpServletRequest req) {
-        return Bridge.httpEnter(true, req.getDispatcherType() == DispatcherType.REQUEST);
+        // Tomcat runs an async dispatch through the pipeline while the request still says REQUEST;
+        // the async attributes it sets for the dispatch tell the two apart
+        return Bridge.httpEnter(true, req.getDispatcherType() == DispatcherType.REQUEST
+                && req.getAttribute(AsyncContext.ASYNC_REQUEST_URI) == null);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -1,7 +1,6 @@
 package io.dsdagent.agent.instrument.servlet;
 
 import io.dsdagent.bootstrap.Bridge;
-import javax.servlet.AsyncListener;
 import javax.servlet.DispatcherType;
 import javax.servlet.ServletException;
 import javax.servlet.ServletRequest;
@@ -14,7 +13,7 @@ import net.bytebuddy.asm.Advice;
 
 /**
  * Inlined into every javax (Servlet 4.0) {@code Servlet.service} and {@code Filter.doFilter}: the outermost entry of
- * a request's first dispatch records it (or, in async mode, hands it to a completion listener).
+ * a request's first dispatch records it (unless startAsync attached a completion listener, which then does).
  * References only the bridge and the servlet API the instrumented class already sees.
  */
 public final class JavaxServletAdvice {
@@ -33,26 +32,19 @@ public final class JavaxServletAdvice {
         if (Bridge.httpExit(code) == Bridge.HTTP_RECORD && resp instanceof HttpServletResponse) {
             HttpServletRequest r = (HttpServletRequest) req;
             HttpServletResponse s = (HttpServletResponse) resp;
-            if (r.isAsyncStarted()) {
-                Object l = Bridge.httpAsyncListener(AsyncListener.class);
-                if (l != null) {
-                    r.getAsyncContext().addListener((AsyncListener) l, r, s);
+            Object p = r.getAttribute("org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
+            String route = p instanceof String ? (String) p : null;
+            if (route == null) {
+                HttpServletMapping m = r.getHttpServletMapping();
+                if (m != null && m.getMappingMatch() != null && m.getMappingMatch() != MappingMatch.DEFAULT) {
+                    route = m.getPattern();
                 }
-            } else {
-                Throwable t = thrown;
-                if (t instanceof ServletException && ((ServletException) t).getRootCause() != null) {
-                    t = ((ServletException) t).getRootCause();
-                }
-                Object p = r.getAttribute("org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
-                String route = p instanceof String ? (String) p : null;
-                if (route == null) {
-                    HttpServletMapping m = r.getHttpServletMapping();
-                    if (m != null && m.getMappingMatch() != null && m.getMappingMatch() != MappingMatch.DEFAULT) {
-                        route = m.getPattern();
-                    }
-                }
-                Bridge.httpRequest(r.getMethod(), s.getStatus(), s.isCommitted(), route, t);
             }
+            Throwable t = thrown;
+            if (t instanceof ServletException && ((ServletException) t).getRootCause() != null) {
+                t = ((ServletException) t).getRootCause();
+            }
+            Bridge.httpRequest(r.getMethod(), s.getStatus(), s.isCommitted(), route, t);
         }
     }
 }

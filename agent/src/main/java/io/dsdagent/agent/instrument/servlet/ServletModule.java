@@ -48,6 +48,10 @@ public final class ServletModule implements Module {
                 .type(servletOrFilter("javax"), new HasResource("javax/servlet/Servlet.class")
                         .and(not(new HasResource("javax/servlet/http/HttpServletMapping.class"))))
                 .transform(advice(own).advice(entry("javax"), PKG + "Javax3ServletAdvice"))
+                .type(startAsyncOwner("jakarta"), new HasResource("jakarta/servlet/Servlet.class"))
+                .transform(advice(own).advice(startAsync("jakarta"), PKG + "JakartaStartAsyncAdvice"))
+                .type(startAsyncOwner("javax"), new HasResource("javax/servlet/Servlet.class"))
+                .transform(advice(own).advice(startAsync("javax"), PKG + "JavaxStartAsyncAdvice"))
                 .type(named("org.apache.catalina.core.StandardHostValve"))
                 .transform(advice(own)
                         .advice(hostValveInvoke("jakarta"), PKG + "JakartaHostValveAdvice")
@@ -69,6 +73,15 @@ public final class ServletModule implements Module {
 
     private static ElementMatcher.Junction<net.bytebuddy.description.type.TypeDescription> servletOrFilter(String api) {
         return not(isInterface()).and(hasSuperType(named(api + ".servlet.Servlet").or(named(api + ".servlet.Filter"))));
+    }
+
+    private static ElementMatcher.Junction<net.bytebuddy.description.type.TypeDescription> startAsyncOwner(String api) {
+        return not(isInterface()).and(hasSuperType(named(api + ".servlet.ServletRequest")));
+    }
+
+    private static ElementMatcher.Junction<MethodDescription> startAsync(String api) {
+        return named("startAsync").and(not(isAbstract())).and(not(isStatic()))
+                .and(returns(named(api + ".servlet.AsyncContext")));
     }
 
     /** {@code service(ServletRequest, ServletResponse)} or {@code doFilter(ServletRequest, ServletResponse, FilterChain)}. */
