@@ -45,6 +45,15 @@ public interface Sink {
      */
     void methodStage(int methodId, long startNanos, Object returned, Throwable thrown);
 
+    /**
+     * An HTTP server request ended ({@code http.server.requests}): {@code nanos} since its outermost
+     * entry. Must not allocate once the tag combination has been seen.
+     */
+    void httpRequest(long nanos, String method, int status, boolean committed, String route, Throwable thrown);
+
+    /** A completion listener for an async request, implementing {@code listenerType}; {@code route} as known at its start; null if none. */
+    Object httpAsyncListener(Class<?> listenerType, long startNanos, String route);
+
     /** Advice caught its own failure; counted as telemetry and never rethrown. */
     void adviceError(Throwable error);
 }

@@ -23,7 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The demo: a Jetty 12 servlet application with annotated service methods and a little load, meant to
+ * The demo: a Jetty 12 servlet application (the agent times every request as {@code http.server.requests})
+ * with annotated service methods and a little load, meant to
  * run with {@code -javaagent:dsd-agent.jar} next to {@code java -jar dsd-agent.jar listen}. It ends by
  * itself after {@code args[0]} seconds (default 30).
  */
@@ -89,7 +90,9 @@ public final class DemoApp {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         int n = 0;
         while (System.nanoTime() < end) {
-            HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + port + "/orders/" + n).openConnection();
+            // every tenth request goes to an unmapped path: http.server.requests shows it as route:NOT_FOUND
+            String path = n % 10 == 9 ? "/missing/" + n : "/orders/" + n;
+            HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + port + path).openConnection();
             int status = c.getResponseCode();
             try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
                 if (in != null) {

@@ -1,6 +1,7 @@
 package io.dsdagent.agent.config;
 
 import io.dsdagent.agent.log.Log;
+import io.dsdagent.agent.record.Registry;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -46,6 +47,9 @@ public final class Config {
     public final Map<String, java.util.Set<String>> timedMethods;
     /** Micrometer's annotations are honoured (both of their switches are on). */
     public final boolean micrometerAnnotations;
+    /** Registry type of http.server.requests: histogram, distribution or timer. */
+    public final int httpType;
+    public final int httpMaxContexts;
 
     public Config(Map<String, String> env, Properties props, FileCheck files) {
         this.env = env;
@@ -83,6 +87,8 @@ public final class Config {
         this.timerType = timerTypeSetting();
         this.timedMethods = TimedMethodsSetting.parse(raw(Setting.DSD_AGENT_TIMED_METHODS));
         this.micrometerAnnotations = bool(Setting.DSD_AGENT_MICROMETER_ANNOTATIONS) && instrumentationEnabled("micrometer");
+        this.httpType = metricType(Setting.DSD_AGENT_HTTP_TYPE);
+        this.httpMaxContexts = intSetting(Setting.DSD_AGENT_HTTP_MAX_CONTEXTS, 16, 1_000_000);
     }
 
     /** A metric name prefix: letters, digits, '_' and '.', starting with a letter; ends with '.'. */
@@ -421,6 +427,22 @@ public final class Config {
             return io.dsdagent.agent.record.Registry.DISTRIBUTION | io.dsdagent.agent.record.Registry.NANOS;
         }
         return -1;
+    }
+
+    /** A value metric type: {@code h}, {@code d} or {@code ms} (any case) as a {@link Registry} type. */
+    private int metricType(Setting s) {
+        String v = raw(s);
+        String l = (v == null ? s.defaultValue() : v).toLowerCase(Locale.ROOT);
+        if (l.equals("d") || l.equals("distribution")) {
+            return Registry.DISTRIBUTION;
+        }
+        if (l.equals("ms") || l.equals("timer")) {
+            return Registry.TIMER;
+        }
+        if (!l.equals("h") && !l.equals("histogram")) {
+            warnInvalid(s, "is not one of h, d, ms", "h");
+        }
+        return Registry.HISTOGRAM;
     }
 
     /** {@code DSD_AGENT_INSTRUMENTATION_<NAME>_ENABLED}, default true. */

@@ -10,8 +10,11 @@ final class ClassFileScan {
     private ClassFileScan() {
     }
 
-    /** True if an entry equals one of {@code wanted}; also true for bytes that do not parse (let the full matcher decide). */
-    static boolean mentionsAny(byte[] b, byte[][] wanted) {
+    /**
+     * True if an entry equals one of {@code wanted}, or starts with one of {@code prefixes}; also true for
+     * bytes that do not parse (the full matcher decides then).
+     */
+    static boolean mentionsAny(byte[] b, byte[][] wanted, byte[][] prefixes) {
         if (b.length < 10 || (b[0] & 0xFF) != 0xCA || (b[1] & 0xFF) != 0xFE || (b[2] & 0xFF) != 0xBA
                 || (b[3] & 0xFF) != 0xBE) {
             return true;
@@ -27,6 +30,11 @@ final class ClassFileScan {
                         int start = p + 3;
                         for (byte[] w : wanted) {
                             if (w.length == len && equal(b, start, w)) {
+                                return true;
+                            }
+                        }
+                        for (byte[] w : prefixes) {
+                            if (w.length <= len && equal(b, start, w)) {
                                 return true;
                             }
                         }

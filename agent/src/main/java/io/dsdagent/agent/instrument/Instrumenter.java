@@ -4,6 +4,7 @@ import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.annotation.MethodsModule;
 import io.dsdagent.agent.instrument.annotation.StandInPool;
 import io.dsdagent.agent.instrument.api.ApiModule;
+import io.dsdagent.agent.instrument.servlet.ServletModule;
 import io.dsdagent.agent.log.Log;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -32,6 +33,7 @@ public final class Instrumenter {
     static final Module[] MODULES = {
         new ApiModule(),
         new MethodsModule(),
+        new ServletModule(),
     };
 
     /**
@@ -66,11 +68,17 @@ public final class Instrumenter {
         if (triggers.isEmpty()) {
             return; // every module is on but has nothing to look for
         }
-        byte[][] bytes = new byte[triggers.size()][];
-        for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = triggers.get(i).getBytes(StandardCharsets.UTF_8);
+        List<byte[]> exact = new ArrayList<byte[]>();
+        List<byte[]> prefixes = new ArrayList<byte[]>();
+        for (String t : triggers) {
+            if (t.endsWith("*")) {
+                prefixes.add(t.substring(0, t.length() - 1).getBytes(StandardCharsets.UTF_8));
+            } else {
+                exact.add(t.getBytes(StandardCharsets.UTF_8));
+            }
         }
-        inst.addTransformer(new LazyTransformer(bytes, new Callable<ClassFileTransformer>() {
+        inst.addTransformer(new LazyTransformer(exact.toArray(new byte[0][]), prefixes.toArray(new byte[0][]),
+                new Callable<ClassFileTransformer>() {
             @Override
             public ClassFileTransformer call() {
                 return build(enabled, config, agent, false).makeRaw();

@@ -14,12 +14,14 @@ import java.util.concurrent.Callable;
  */
 final class LazyTransformer implements ClassFileTransformer {
     private final byte[][] triggers;
+    private final byte[][] prefixes;
     private final Callable<ClassFileTransformer> factory;
     private volatile ClassFileTransformer delegate;
     private volatile boolean failed;
 
-    LazyTransformer(byte[][] triggers, Callable<ClassFileTransformer> factory) {
+    LazyTransformer(byte[][] triggers, byte[][] prefixes, Callable<ClassFileTransformer> factory) {
         this.triggers = triggers;
+        this.prefixes = prefixes;
         this.factory = factory;
     }
 
@@ -27,7 +29,7 @@ final class LazyTransformer implements ClassFileTransformer {
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
         try {
-            if (classfileBuffer == null || failed || !ClassFileScan.mentionsAny(classfileBuffer, triggers)) {
+            if (classfileBuffer == null || failed || !ClassFileScan.mentionsAny(classfileBuffer, triggers, prefixes)) {
                 return null;
             }
             ClassFileTransformer d = delegate();

@@ -15,7 +15,8 @@ public interface Module {
     /**
      * Strings every class this module transforms has among its constant-pool UTF-8 entries (internal
      * names such as {@code io/dsdagent/api/Hooks}, descriptors such as {@code Lio/dsdagent/annotation/Timed;});
-     * classes naming none of them are never handed to ByteBuddy. Null if the module cannot tell (then
+     * a string ending in {@code *} matches entries that start with the rest (a method descriptor's
+     * parameters); classes naming none of them are never handed to ByteBuddy. Null if the module cannot tell (then
      * every class is examined and ByteBuddy is built in premain). Must not touch ByteBuddy.
      */
     String[] triggers(Config config);

@@ -3,6 +3,7 @@ package io.dsdagent.agent.startup;
 import io.dsdagent.agent.aggregate.Aggregator;
 import io.dsdagent.agent.encode.EventEncoder;
 import io.dsdagent.agent.instrument.MethodSink;
+import io.dsdagent.agent.instrument.servlet.HttpMetrics;
 import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
 import io.dsdagent.agent.telemetry.Telemetry;
@@ -17,6 +18,7 @@ final class AgentSink implements Sink {
     private final String[] constantTags;
     private final java.util.concurrent.atomic.AtomicReference<byte[]> originSuffix;
     private volatile MethodSink methods;
+    private volatile HttpMetrics http;
 
     AgentSink(Recorder recorder, Aggregator aggregator, Telemetry telemetry,
               java.util.concurrent.atomic.AtomicReference<byte[]> originSuffix) {
@@ -30,6 +32,10 @@ final class AgentSink implements Sink {
 
     void setMethods(MethodSink m) {
         methods = m;
+    }
+
+    void setHttp(HttpMetrics h) {
+        http = h;
     }
 
     @Override
@@ -121,6 +127,29 @@ final class AgentSink implements Sink {
         MethodSink m = methods;
         if (m != null) {
             m.stage(methodId, startNanos, returned, thrown);
+        }
+    }
+
+    @Override
+    public void httpRequest(long nanos, String method, int status, boolean committed, String route, Throwable thrown) {
+        HttpMetrics h = http;
+        if (h != null) {
+            try {
+                h.record(nanos, method, status, committed, route, thrown);
+            } catch (Throwable t) {
+                telemetry.adviceError();
+            }
+        }
+    }
+
+    @Override
+    public Object httpAsyncListener(Class<?> listenerType, long startNanos, String route) {
+        HttpMetrics h = http;
+        try {
+            return h == null ? null : h.asyncListener(listenerType, startNanos, route);
+        } catch (Throwable t) {
+            telemetry.adviceError();
+            return null;
         }
     }
 

@@ -5,6 +5,7 @@ import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.encode.Packer;
 import io.dsdagent.agent.instrument.AgentServices;
 import io.dsdagent.agent.instrument.Instrumenter;
+import io.dsdagent.agent.instrument.servlet.HttpMetrics;
 import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
@@ -54,6 +55,7 @@ public final class Starter {
         }, telemetry, config.flushIntervalMillis, offset, config.maxSamplesPerContext,
                 config.telemetryEnabled, Aggregator.Clock.SYSTEM);
         final AgentSink sink = new AgentSink(recorder, aggregator, telemetry, origin);
+        sink.setHttp(new HttpMetrics(registry, recorder, config.httpType, config.httpMaxContexts));
         Bridge.install(sink);
         aggregator.addTickTask(new Samplers(config, recorder, offset));
         aggregator.start();
