@@ -77,13 +77,15 @@ public final class Instrumenter {
                 exact.add(t.getBytes(StandardCharsets.UTF_8));
             }
         }
-        inst.addTransformer(new LazyTransformer(exact.toArray(new byte[0][]), prefixes.toArray(new byte[0][]),
+        LazyTransformer lazy = new LazyTransformer(exact.toArray(new byte[0][]), prefixes.toArray(new byte[0][]),
                 new Callable<ClassFileTransformer>() {
             @Override
             public ClassFileTransformer call() {
                 return build(enabled, config, agent, false).makeRaw();
             }
-        }), true);
+        });
+        inst.addTransformer(lazy, true);
+        lazy.prepareInBackground();
     }
 
     private static AgentBuilder build(List<Module> modules, Config config, AgentServices agent, boolean lateAttach) {

@@ -32,24 +32,54 @@ final class LazyTransformer implements ClassFileTransformer {
             if (classfileBuffer == null || failed || !ClassFileScan.mentionsAny(classfileBuffer, triggers, prefixes)) {
                 return null;
             }
-            ClassFileTransformer d = delegate();
-            return d == null ? null : d.transform(loader, className, classBeingRedefined, protectionDomain,
-                    classfileBuffer);
+            ClassFileTransformer d = delegate(className);
+            if (d == null) {
+                return null;
+            }
+            long t0 = Log.debugEnabled() ? System.nanoTime() : 0;
+            byte[] out = d.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+            if (t0 != 0) {
+                Log.debug("examined " + className + " in " + (System.nanoTime() - t0) / 1000 + " us"
+                        + (out == null ? "" : " (transformed)"));
+            }
+            return out;
         } catch (Throwable t) {
             Log.warnOnce("transform-" + className, "could not instrument " + className + ": " + t + "; left unchanged");
             return null;
         }
     }
 
-    private ClassFileTransformer delegate() {
+    /**
+     * Builds ByteBuddy's transformer on a background daemon thread started after premain, in parallel
+     * with the application's own start-up; a candidate class that loads before it is ready waits for it.
+     */
+    void prepareInBackground() {
+        Thread t = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                delegate("(background)");
+            }
+        }, "dsd-agent-instrumentation");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private ClassFileTransformer delegate(String firstCandidate) {
         ClassFileTransformer d = delegate;
         if (d == null && !failed) {
             synchronized (this) {
                 d = delegate;
                 if (d == null && !failed) {
                     try {
+                        if (Log.debugEnabled()) {
+                            Log.debug("building the instrumentation for " + firstCandidate);
+                        }
+                        long t0 = System.nanoTime();
                         d = factory.call();
                         delegate = d;
+                        if (Log.debugEnabled()) {
+                            Log.debug("instrumentation built in " + (System.nanoTime() - t0) / 1000000 + " ms");
+                        }
                     } catch (Throwable t) {
                         failed = true;
                         Log.error("instrumentation disabled: " + t + " (the API, counts and samplers still work)");
