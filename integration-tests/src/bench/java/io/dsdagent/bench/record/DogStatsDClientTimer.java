@@ -11,6 +11,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
+import java.util.Map;
+
 /**
  * java-dogstatsd-client 4.4.x in its default configuration (client-side aggregation on, non-blocking,
  * telemetry on): {@code recordExecutionTime(name, millis, tags)}. Its aggregation covers counts, gauges and
@@ -45,8 +47,13 @@ public class DogStatsDClientTimer {
     public void tearDown() throws Exception {
         client.stop();
         Sink.Stats s = sink.snapshot();
+        Map<String, Long> t = ClientTelemetry.of(client);
+        long sent = t.getOrDefault("metricsSent", 0L);
+        long dropped = t.getOrDefault("packetsDroppedQueue", 0L);
         System.out.printf("%n[sink] java-dogstatsd-client: values received %,d; %,d datagrams, %,d bytes;"
-                + " client says %s%n", s.metricWeighted(), s.datagrams(), s.bytes(), ClientTelemetry.of(client));
+                        + " client telemetry (its last 10 s interval) %s: %.2f%% of calls dropped on its full queue%n",
+                s.metricWeighted(), s.datagrams(), s.bytes(), t,
+                sent + dropped == 0 ? 0.0 : 100.0 * dropped / (sent + dropped));
         sink.close();
     }
 }
