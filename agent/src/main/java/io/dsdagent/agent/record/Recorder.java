@@ -37,6 +37,9 @@ public final class Recorder {
     private final int stripeMask;
     private final AtomicReferenceArray<Chunk> owned;
     private final AtomicLongArray recorded;
+    /** Value samples drained by the aggregator (stored values are counted here, not when recorded). */
+    private final java.util.concurrent.atomic.AtomicLong drained = new java.util.concurrent.atomic.AtomicLong();
+    private final int wakeThreshold;
     private final MpscAtomicArrayQueue<Chunk> full;
     private final SpmcAtomicArrayQueue<Chunk> free;
     private volatile Thread consumer;
@@ -54,6 +57,8 @@ public final class Recorder {
         this.owned = new AtomicReferenceArray<Chunk>(stripes * PAD);
         this.recorded = new AtomicLongArray(stripes * PAD);
         this.full = new MpscAtomicArrayQueue<Chunk>(chunks);
+        this.wakeThreshold = Math.max(1, chunks / 8);
+        full.size(); // links JCTools' size helper now, not on an application thread's first hand-off
         this.free = new SpmcAtomicArrayQueue<Chunk>(chunks);
         for (int i = 0; i < stripes; i++) {
             owned.set(i * PAD, new Chunk(CHUNK_SIZE));
@@ -164,9 +169,7 @@ public final class Recorder {
                 }
             }
             owned.lazySet(slot, c);
-            if (stored) {
-                recorded.getAndIncrement(slot);
-            } else {
+            if (!stored) { // stored values are counted when the aggregator drains them: one atomic less here
                 telemetry.drop(Telemetry.Drop.QUEUE_FULL);
             }
             return;
@@ -182,7 +185,9 @@ public final class Recorder {
             return c;
         }
         full.offer(c); // cannot fail: the queue holds every chunk there is
-        wakeConsumer();
+        if (full.size() >= wakeThreshold) { // else the next tick (100 ms) drains it: fewer unparks
+            wakeConsumer();
+        }
         return fresh;
     }
 
@@ -249,8 +254,9 @@ public final class Recorder {
         return n;
     }
 
-    private static int consume(Chunk c, ChunkConsumer consumer) {
+    private int consume(Chunk c, ChunkConsumer consumer) {
         int n = c.size;
+        drained.lazySet(drained.get() + n); // only the aggregator thread writes it
         consumer.accept(c.ids, c.values, c.refs, n);
         c.clear();
         return n;
@@ -290,6 +296,6 @@ public final class Recorder {
         for (int i = 0; i < stripes; i++) {
             sum += recorded.get(i * PAD);
         }
-        return sum;
+        return sum + drained.get();
     }
 }
