@@ -44,7 +44,9 @@ final class LazyTransformer implements ClassFileTransformer {
             }
             return out;
         } catch (Throwable t) {
-            Log.warnOnce("transform-" + className, "could not instrument " + className + ": " + t + "; left unchanged");
+            // same key as the AgentBuilder's failure listener (dotted name): one line per class, not two
+            String name = className == null ? "?" : className.replace('/', '.');
+            Log.warnOnce("transform-" + name, "could not instrument " + name + ": " + t + "; left unchanged");
             return null;
         }
     }
