@@ -7,7 +7,11 @@
 #                                     JMH's GC profiler (ns/op and B/op)
 #   ./bench.sh wire                   wire cost of 1,000,000 timings over 100 contexts through each client
 #                                     to a UDP receiver: values, datagrams, bytes, packet fill
-#   ./bench.sh all                    both
+#   ./bench.sh overhead [options]     start-up (JDK 17 default CDS, JDK 25 AOT cache), wrk throughput and
+#                                     latency, RSS and heap of a Jetty 12 app: no agent, dsd-agent, the
+#                                     OpenTelemetry Java agent and dd-java-agent (downloaded from Maven Central)
+#                                     options: --runs N (5), --wrk-seconds S (15), --parts startup,throughput, --rounds R (2)
+#   ./bench.sh all                    record and wire
 #
 # JMH results also go to integration-tests/target/bench-record.json.
 set -euo pipefail
@@ -23,9 +27,21 @@ record() {
 wire() {
   java -cp "$cp" io.dsdagent.bench.wire.WireCost "$@"
 }
+overhead() {
+  peers=integration-tests/target/peers
+  otel=$(sed -n 's:.*<otel.javaagent.version>\(.*\)</otel.javaagent.version>.*:\1:p' pom.xml)
+  dd=$(sed -n 's:.*<dd.javaagent.version>\(.*\)</dd.javaagent.version>.*:\1:p' pom.xml)
+  mvn -B -q dependency:copy -Dartifact=io.opentelemetry.javaagent:opentelemetry-javaagent:"$otel" -DoutputDirectory="$peers"
+  mvn -B -q dependency:copy -Dartifact=com.datadoghq:dd-java-agent:"$dd" -DoutputDirectory="$peers"
+  # jars only: class-data sharing and the AOT cache ignore classes in directories
+  appcp="$PWD/$(ls integration-tests/target/dsd-agent-integration-tests-*.jar | head -1):$(cat integration-tests/target/app.classpath)"
+  java -cp "$cp" io.dsdagent.bench.overhead.Overhead --cp "$appcp" --agent "$PWD/agent/target/dsd-agent.jar" \
+    --otel "$PWD/$peers/opentelemetry-javaagent-$otel.jar" --dd "$PWD/$peers/dd-java-agent-$dd.jar" "$@"
+}
 case "$what" in
   record) record "$@" ;;
   wire) wire "$@" ;;
+  overhead) overhead "$@" ;;
   all) wire && record ;;
-  *) echo "usage: $0 record [JMH options] | wire | all" >&2; exit 2 ;;
+  *) echo "usage: $0 record [JMH options] | wire | overhead [options] | all" >&2; exit 2 ;;
 esac

@@ -20,11 +20,12 @@ public final class AgentMain {
     }
 
     private static void start(String args, Instrumentation inst, boolean lateAttach) {
+        long t0 = System.nanoTime();
         try {
             BootDefiner.defineBridge(inst, AgentMain.class);
             Class<?> starter = Class.forName("io.dsdagent.agent.startup.Starter", true, AgentMain.class.getClassLoader());
-            starter.getMethod("start", String.class, Instrumentation.class, boolean.class)
-                    .invoke(null, args, inst, lateAttach);
+            starter.getMethod("start", String.class, Instrumentation.class, boolean.class, long.class)
+                    .invoke(null, args, inst, lateAttach, t0);
         } catch (Throwable t) {
             Throwable cause = t instanceof java.lang.reflect.InvocationTargetException && t.getCause() != null
                     ? t.getCause() : t;

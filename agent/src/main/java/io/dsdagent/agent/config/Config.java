@@ -78,7 +78,8 @@ public final class Config {
         this.telemetryEnabled = bool(Setting.DSD_AGENT_TELEMETRY_ENABLED);
         this.originDetection = bool(Setting.DD_ORIGIN_DETECTION_ENABLED);
         this.externalEnv = raw(Setting.DD_EXTERNAL_ENV);
-        this.cardinality = raw(Setting.DD_CARDINALITY);
+        // DATADOG_CARDINALITY is the older spelling the Datadog clients also read
+        this.cardinality = raw(Setting.DD_CARDINALITY) != null ? raw(Setting.DD_CARDINALITY) : raw("DATADOG_CARDINALITY");
         this.sockstatEnabled = bool(Setting.DSD_AGENT_SOCKSTAT_ENABLED);
         this.sockstatIntervalMillis = duration(Setting.DSD_AGENT_SOCKSTAT_INTERVAL, 1000, 3_600_000);
         this.sockstatPrefix = prefix(Setting.DSD_AGENT_SOCKSTAT_PREFIX);

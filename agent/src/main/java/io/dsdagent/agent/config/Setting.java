@@ -18,7 +18,7 @@ public enum Setting {
     DD_ENTITY_ID("", "Pod UID (set by the admission controller); sent as tag dd.internal.entity_id."),
     DD_ORIGIN_DETECTION_ENABLED("true", "Send the container ID (|c:) found in /proc for origin detection."),
     DD_EXTERNAL_ENV("", "Admission controller's external data; sent as |e: while origin detection is on."),
-    DD_CARDINALITY("", "Tag cardinality for origin enrichment (none, low, orchestrator, high); sent as |card:."),
+    DD_CARDINALITY("", "Tag cardinality for origin enrichment (none, low, orchestrator, high); sent as |card:. DATADOG_CARDINALITY is read if unset."),
     DSD_AGENT_ENABLED("true", "false turns the agent off entirely (nothing is instrumented or sent)."),
     DSD_AGENT_LOG_LEVEL("info", "Agent log level on stderr: error, warn, info, debug, off."),
     DSD_AGENT_FLUSH_INTERVAL("10s", "Flush interval (1 s to 1 h), aligned to wall-clock multiples (10, 10s, 1500ms)."),

@@ -36,6 +36,17 @@ public final class Instrumenter {
         new ServletModule(),
     };
 
+    /** The enabled instrumentations by name, comma-separated, or {@code nothing}. */
+    public static String enabledNames(Config config) {
+        StringBuilder sb = new StringBuilder();
+        for (Module m : MODULES) {
+            if (config.instrumentationEnabled(m.name())) {
+                sb.append(sb.length() == 0 ? "" : ",").append(m.name());
+            }
+        }
+        return sb.length() == 0 ? "nothing" : sb.toString();
+    }
+
     /**
      * Installs the enabled modules. At {@code premain}, when every module can name its triggers, only a
      * constant-pool prefilter is installed and ByteBuddy is built when the first candidate class loads

@@ -29,7 +29,8 @@ public final class Starter {
     private Starter() {
     }
 
-    public static void start(String agentArgs, Instrumentation inst, boolean lateAttach) {
+    /** {@code t0}: {@code System.nanoTime()} when the JVM entered {@code premain}/{@code agentmain}. */
+    public static void start(String agentArgs, Instrumentation inst, boolean lateAttach, long t0) {
         final Config config = Config.fromSystem();
         Log.setLevel(config.logLevel);
         if (!config.enabled) {
@@ -80,6 +81,12 @@ public final class Starter {
         Log.info("dsd-agent " + Version.get() + " sending to " + config.destination
                 + " (" + config.destinationSource + "), flush every " + config.flushIntervalMillis + " ms"
                 + (config.constantTags.isEmpty() ? "" : ", tags " + String.join(",", config.constantTags))
-                + (lateAttach ? ", late attach" : ""));
+                + "; instrumenting " + Instrumenter.enabledNames(config)
+                + "; sampling " + (config.sockstatEnabled ? "sockstat" : "")
+                + (config.sockstatEnabled && !Boolean.FALSE.equals(config.runtimeMetricsEnabled) ? "," : "")
+                + (!Boolean.FALSE.equals(config.runtimeMetricsEnabled) ? "jvm runtime" : "")
+                + (!config.sockstatEnabled && Boolean.FALSE.equals(config.runtimeMetricsEnabled) ? "nothing" : "")
+                + (lateAttach ? "; late attach" : "")
+                + "; started in " + (System.nanoTime() - t0) / 1000000 + " ms");
     }
 }
