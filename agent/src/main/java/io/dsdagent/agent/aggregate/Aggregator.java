@@ -49,16 +49,22 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
     private volatile boolean stopped;
     private Thread thread;
 
-    // telemetry baselines
-    private long lastRecorded;
-    private final long[] lastDropped = new long[Telemetry.Drop.values().length];
-    private long lastPackets;
-    private long lastBytes;
-    private long lastAdviceErrors;
-    private long lastMessagesDropped;
+    // telemetry: one slot per dsd_agent.* context (see registerTelemetry)
+    private static final int RECORDED = 0;
+    private static final int PACKETS = 1;
+    private static final int BYTES = 2;
+    private static final int ADVICE_ERRORS = 3;
+    private static final int MESSAGES_DROPPED = 4;
+    private static final int CONTEXTS = 5;
+    private static final int SAMPLES_DROPPED = 6;
+    private static final int PACKETS_DROPPED = SAMPLES_DROPPED + Telemetry.Drop.values().length;
+    private static final int SLOTS = PACKETS_DROPPED + Telemetry.SendError.values().length;
     private int[] telemetryIds;
-    private int[] packetDropIds;
-    private final long[] lastPacketDrops = new long[Telemetry.SendError.values().length];
+    /** Totals already delivered: a point is the total minus this. */
+    private final long[] reported = new long[SLOTS];
+    /** Total in the point written this flush, and the datagram it went out in (-1: none). */
+    private final long[] pendingTotal = new long[SLOTS];
+    private final long[] pendingDatagram = new long[SLOTS];
 
     /** Wall clock in milliseconds; replaceable in tests. */
     public interface Clock {
@@ -230,8 +236,8 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
             switch (ctx.type) {
                 case Registry.COUNT: {
                     long v = recorder.takeCount(id);
-                    if (v != 0) {
-                        packer.timestamped(ctx, false, v, stamp);
+                    if (v != 0 && packer.timestamped(ctx, false, v, stamp)) {
+                        packer.samples(Math.abs(v)); // each +1 is one sample
                     }
                     break;
                 }
@@ -250,6 +256,9 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
             emitTelemetry(stamp);
         }
         packer.flush();
+        if (telemetryEnabled) {
+            settleTelemetry();
+        }
     }
 
     private void flushValues(ContextInfo ctx) {
@@ -326,68 +335,77 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
     }
 
     private void registerTelemetry() {
+        telemetryIds = new int[SLOTS];
+        telemetryIds[RECORDED] = registry.register(Registry.COUNT, "dsd_agent.samples.recorded");
+        telemetryIds[PACKETS] = registry.register(Registry.COUNT, "dsd_agent.packets.sent");
+        telemetryIds[BYTES] = registry.register(Registry.COUNT, "dsd_agent.bytes.sent");
+        telemetryIds[ADVICE_ERRORS] = registry.register(Registry.COUNT, "dsd_agent.advice.errors");
+        telemetryIds[MESSAGES_DROPPED] = registry.register(Registry.COUNT, "dsd_agent.messages.dropped");
+        telemetryIds[CONTEXTS] = registry.register(Registry.GAUGE, "dsd_agent.contexts");
         Telemetry.Drop[] ds = Telemetry.Drop.values();
-        telemetryIds = new int[6 + ds.length];
-        telemetryIds[0] = registry.register(Registry.COUNT, "dsd_agent.samples.recorded");
-        telemetryIds[1] = registry.register(Registry.COUNT, "dsd_agent.packets.sent");
-        telemetryIds[2] = registry.register(Registry.COUNT, "dsd_agent.bytes.sent");
-        telemetryIds[3] = registry.register(Registry.COUNT, "dsd_agent.advice.errors");
-        telemetryIds[4] = registry.register(Registry.COUNT, "dsd_agent.messages.dropped");
-        telemetryIds[5] = registry.register(Registry.GAUGE, "dsd_agent.contexts");
         for (int i = 0; i < ds.length; i++) {
-            telemetryIds[6 + i] = registry.register(Registry.COUNT, "dsd_agent.samples.dropped", DROP_REASONS[i]);
+            telemetryIds[SAMPLES_DROPPED + i] = registry.register(Registry.COUNT, "dsd_agent.samples.dropped", DROP_REASONS[i]);
         }
         Telemetry.SendError[] es = Telemetry.SendError.values();
-        packetDropIds = new int[es.length];
         for (int i = 0; i < es.length; i++) {
-            packetDropIds[i] = registry.register(Registry.COUNT, "dsd_agent.packets.dropped", "reason:" + es[i].tag);
+            telemetryIds[PACKETS_DROPPED + i] = registry.register(Registry.COUNT, "dsd_agent.packets.dropped",
+                    "reason:" + es[i].tag);
         }
+        java.util.Arrays.fill(pendingDatagram, -1);
     }
 
     private void emitTelemetry(long stamp) {
-        long recorded = recorder.recorded();
-        emitDelta(0, recorded - lastRecorded, stamp);
-        lastRecorded = recorded;
-        long adv = telemetry.adviceErrors();
-        emitDelta(3, adv - lastAdviceErrors, stamp);
-        lastAdviceErrors = adv;
-        long md = telemetry.messagesDropped();
-        emitDelta(4, md - lastMessagesDropped, stamp);
-        lastMessagesDropped = md;
+        emit(RECORDED, recorder.recorded(), stamp);
+        emit(ADVICE_ERRORS, telemetry.adviceErrors(), stamp);
+        emit(MESSAGES_DROPPED, telemetry.messagesDropped(), stamp);
         Telemetry.Drop[] ds = Telemetry.Drop.values();
         for (int i = 0; i < ds.length; i++) {
-            long d = telemetry.dropped(ds[i]);
-            emitDelta(6 + i, d - lastDropped[i], stamp);
-            lastDropped[i] = d;
+            emit(SAMPLES_DROPPED + i, telemetry.dropped(ds[i]), stamp);
         }
-        ContextInfo c = registry.get(telemetryIds[5]);
+        ContextInfo c = registry.get(telemetryIds[CONTEXTS]);
         if (c != null) {
             packer.timestamped(c, true, Double.doubleToRawLongBits(registry.size()), stamp);
         }
         // packets and bytes last: they cover everything sent before this point of the flush
         packer.flush();
-        long p = telemetry.packetsSent();
-        long b = telemetry.bytesSent();
-        emitDelta(1, p - lastPackets, stamp);
-        emitDelta(2, b - lastBytes, stamp);
-        lastPackets = p;
-        lastBytes = b;
+        emit(PACKETS, telemetry.packetsSent(), stamp);
+        emit(BYTES, telemetry.bytesSent(), stamp);
         Telemetry.SendError[] es = Telemetry.SendError.values();
         for (int i = 0; i < es.length; i++) {
-            long d = telemetry.packetsDropped(es[i]);
-            ContextInfo pc = registry.get(packetDropIds[i]);
-            if (pc != null && d != lastPacketDrops[i]) {
-                packer.timestamped(pc, false, d - lastPacketDrops[i], stamp);
-            }
-            lastPacketDrops[i] = d;
+            emit(PACKETS_DROPPED + i, telemetry.packetsDropped(es[i]), stamp);
         }
     }
 
-    private void emitDelta(int idx, long delta, long stamp) {
-        ContextInfo c = registry.get(telemetryIds[idx]);
-        if (c != null && delta != 0) {
-            // telemetry points bypass the recorder: they are not samples the application recorded
-            packer.timestamped(c, false, delta, stamp);
+    /**
+     * Writes the point {@code total - reported} of a telemetry counter. It counts as reported only once
+     * its datagram was sent ({@link #settleTelemetry}): a point lost with its datagram (the receiver was
+     * away, which is exactly when the drop counters move) is carried into the next interval's point, so
+     * the sum of what arrives is the agent's total.
+     */
+    private void emit(int slot, long total, long stamp) {
+        ContextInfo c = registry.get(telemetryIds[slot]);
+        long delta = total - reported[slot];
+        if (c == null || delta == 0) {
+            return;
+        }
+        // telemetry points bypass the recorder: they are not samples the application recorded
+        if (packer.timestamped(c, false, delta, stamp)) {
+            pendingTotal[slot] = total;
+            pendingDatagram[slot] = packer.datagram();
+        } else {
+            reported[slot] = total; // can never be written: do not let it grow
+        }
+    }
+
+    /** After the flush's last datagram: the points that went out are reported, the others carried over. */
+    private void settleTelemetry() {
+        for (int slot = 0; slot < SLOTS; slot++) {
+            if (pendingDatagram[slot] >= 0) {
+                if (packer.sent(pendingDatagram[slot])) {
+                    reported[slot] = pendingTotal[slot];
+                }
+                pendingDatagram[slot] = -1;
+            }
         }
     }
 }

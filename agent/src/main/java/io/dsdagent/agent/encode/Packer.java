@@ -30,6 +30,12 @@ public final class Packer {
     /** Origin fields ({@code |c:..|e:..|card:..}) appended to every metric, encoded once. */
     private final byte[] originSuffix;
     private long messagesSent;
+    /** Recorded samples the lines in {@link #packet} stand for (see {@link Telemetry.Drop#SEND_FAILED}). */
+    private long samples;
+    /** Number of datagrams handed to the transport so far; the one being filled has this number. */
+    private long datagrams;
+    /** Bit {@code n & 63} set when datagram {@code n} could not be sent, for the last 64 datagrams. */
+    private long failed;
 
     public Packer(Transport transport, Telemetry telemetry, byte[] originSuffix) {
         this.transport = transport;
@@ -57,17 +63,17 @@ public final class Packer {
      * {@code name:value|c|#tags|T<ts>} (or {@code |g}): one timestamped point. Other types never get a
      * {@code |T} (the Agent would discard them): they are written without it.
      */
-    public void timestamped(ContextInfo ctx, boolean isDouble, long value, long timestampSeconds) {
+    public boolean timestamped(ContextInfo ctx, boolean isDouble, long value, long timestampSeconds) {
         int n = isDouble ? writeDouble(scratch, Double.longBitsToDouble(value)) : Numbers.writeLong(scratch, 0, value);
         if (n < 0) {
-            return;
+            return false;
         }
         boolean stamp = timestampSeconds > 0 && (ctx.type == Registry.COUNT || ctx.type == Registry.GAUGE);
         int tsLen = stamp ? 2 + Numbers.digits(timestampSeconds) : 0;
         int need = ctx.nameBytes.length + 1 + n + ctx.typeBytes.length + ctx.tagBytes.length + tsLen
                 + originSuffix.length + 1;
         if (!reserve(need)) {
-            return;
+            return false;
         }
         put(ctx.nameBytes);
         packet[len++] = ':';
@@ -83,6 +89,25 @@ public final class Packer {
         put(originSuffix);
         packet[len++] = '\n';
         messages++;
+        return true;
+    }
+
+    /**
+     * The line just written stands for {@code n} recorded samples (a count line: its value); counted as
+     * {@code send_failed} if its datagram cannot be sent.
+     */
+    public void samples(long n) {
+        samples += n;
+    }
+
+    /** Number of the datagram being filled: the one the line just written goes out in. */
+    public long datagram() {
+        return datagrams;
+    }
+
+    /** Whether datagram {@code number} (one of the last 64 handed to the transport) was sent. */
+    public boolean sent(long number) {
+        return number < datagrams && datagrams - number <= 64 && (failed & (1L << (number & 63))) == 0;
     }
 
     /** Value kinds for {@link #packed}. */
@@ -95,6 +120,7 @@ public final class Packer {
      */
     public void packed(ContextInfo ctx, long[] values, int from, int to, int kind, double rate) {
         int rateLen = rate > 0 && rate < 1 ? DoubleWriter.write(rateScratch, 0, rate) : 0;
+        long weight = rateLen > 0 ? (long) (1.0 / rate) : 1; // what the Datadog Agent counts per value
         int suffix = ctx.typeBytes.length + (rateLen == 0 ? 0 : rateLen + 2) + ctx.tagBytes.length
                 + originSuffix.length + 1;
         int i = from;
@@ -116,6 +142,7 @@ public final class Packer {
             packet[len++] = ':';
             System.arraycopy(scratch, 0, packet, len, first);
             len += first;
+            long inLine = 1;
             while (i < to) {
                 int n = write(values[i], kind);
                 if (n < 0) {
@@ -128,8 +155,10 @@ public final class Packer {
                 packet[len++] = ':';
                 System.arraycopy(scratch, 0, packet, len, n);
                 len += n;
+                inLine++;
                 i++;
             }
+            samples += inLine * weight;
             put(ctx.typeBytes);
             if (rateLen > 0) {
                 packet[len++] = '|';
@@ -168,6 +197,7 @@ public final class Packer {
         put(originSuffix);
         packet[len++] = '\n';
         messages++;
+        samples++;
     }
 
     /** A complete message without its trailing newline (events, service checks). */
@@ -217,12 +247,20 @@ public final class Packer {
         if (len == 0) {
             return;
         }
-        if (transport.send(packet, len)) {
+        long bit = 1L << (datagrams & 63);
+        if (transport.send(packet, len, samples)) {
             messagesSent += messages;
+            failed &= ~bit;
         } else {
             telemetry.messagesLost(messages);
+            if (samples != 0) {
+                telemetry.drop(Telemetry.Drop.SEND_FAILED, samples);
+            }
+            failed |= bit;
         }
+        datagrams++;
         len = 0;
         messages = 0;
+        samples = 0;
     }
 }

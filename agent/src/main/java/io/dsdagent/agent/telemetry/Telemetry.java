@@ -16,7 +16,12 @@ public final class Telemetry {
         CONTEXT_CAP("context_cap"),
         UNKNOWN_CONTEXT("unknown_context"),
         MESSAGE_TOO_LARGE("message_too_large"),
-        SHUTDOWN("shutdown");
+        SHUTDOWN("shutdown"),
+        /**
+         * Samples in a datagram or frame that could not be sent: a value line's values (each weighted by
+         * its sample rate), a count line's value, a set line's member; gauges carry none.
+         */
+        SEND_FAILED("send_failed");
 
         public final String tag;
 

@@ -8,6 +8,14 @@ package io.dsdagent.agent.transport;
 public interface Transport extends java.io.Closeable {
     boolean send(byte[] payload, int length);
 
+    /**
+     * {@link #send(byte[], int)} for a payload that carries {@code samples} recorded samples, for a
+     * transport that may report the payload sent and lose it later (a stream frame written in part).
+     */
+    default boolean send(byte[] payload, int length, long samples) {
+        return send(payload, length);
+    }
+
     /** Largest payload this transport takes. */
     int maxPayload();
 

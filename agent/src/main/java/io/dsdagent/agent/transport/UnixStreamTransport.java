@@ -66,6 +66,7 @@ final class UnixStreamTransport implements Transport {
     /** Payload length and message count of the frame in {@link #frame} while part of it is unsent. */
     private int pendingLength;
     private int pendingMessages;
+    private long pendingSamples;
 
     /** True on JDK 16+, where {@code SocketChannel} speaks Unix domain sockets. */
     static boolean available() {
@@ -83,6 +84,11 @@ final class UnixStreamTransport implements Transport {
 
     @Override
     public boolean send(byte[] payload, int length) {
+        return send(payload, length, 0);
+    }
+
+    @Override
+    public boolean send(byte[] payload, int length, long samples) {
         if (length <= 0) {
             return true; // never a zero-length frame
         }
@@ -123,6 +129,7 @@ final class UnixStreamTransport implements Transport {
         }
         pendingLength = length;
         pendingMessages = newlines(payload, length);
+        pendingSamples = samples;
         return true; // the rest goes out before the next frame; counted when it does (or is lost)
     }
 
@@ -151,6 +158,7 @@ final class UnixStreamTransport implements Transport {
             frame.limit(0);
             telemetry.packetDropped(reason);
             telemetry.messagesLost(pendingMessages);
+            telemetry.drop(Telemetry.Drop.SEND_FAILED, pendingSamples);
         }
     }
 
