@@ -34,7 +34,8 @@ public final class Transports {
             case UNIX_STREAM:
                 if (UnixStreamTransport.available()) {
                     try {
-                        return new UnixStreamTransport(d.path, config.maxPacketSize, telemetry);
+                        return new UnixStreamTransport(d.path, config.maxPacketSize, telemetry,
+                                config.flushIntervalMillis / 2); // reconnects within one flush interval
                     } catch (Throwable t) {
                         return fallback(config, telemetry, d + ": Unix stream socket failed (" + t + ")");
                     }

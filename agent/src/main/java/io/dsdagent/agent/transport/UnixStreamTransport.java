@@ -62,6 +62,7 @@ final class UnixStreamTransport implements Transport {
     private boolean outage;
     private long nextConnectNanos;
     private long backoffMillis = MIN_BACKOFF_MILLIS;
+    private final long maxBackoffMillis;
     private SendError lastFailure = SendError.NOT_CONNECTED;
     /** Payload length and message count of the frame in {@link #frame} while part of it is unsent. */
     private int pendingLength;
@@ -74,6 +75,12 @@ final class UnixStreamTransport implements Transport {
     }
 
     UnixStreamTransport(String path, int maxPayload, Telemetry telemetry) throws Exception {
+        this(path, maxPayload, telemetry, MAX_BACKOFF_MILLIS);
+    }
+
+    /** {@code maxBackoffMillis}: the longest wait between connect attempts (half the flush interval, at most 5 s). */
+    UnixStreamTransport(String path, int maxPayload, Telemetry telemetry, long maxBackoffMillis) throws Exception {
+        this.maxBackoffMillis = Math.max(MIN_BACKOFF_MILLIS, Math.min(MAX_BACKOFF_MILLIS, maxBackoffMillis));
         this.path = path;
         this.maxPayload = Math.min(maxPayload, MAX_FRAME);
         this.telemetry = telemetry;
@@ -203,7 +210,7 @@ final class UnixStreamTransport implements Transport {
                         + " dsd_agent.packets.dropped reason:" + lastFailure.tag);
             }
             nextConnectNanos = now + backoffMillis * 1_000_000L;
-            backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
+            backoffMillis = Math.min(backoffMillis * 2, maxBackoffMillis);
             return false;
         }
     }
