@@ -81,14 +81,17 @@ public final class Instrumenter {
         }
         List<byte[]> exact = new ArrayList<byte[]>();
         List<byte[]> prefixes = new ArrayList<byte[]>();
+        java.util.Set<String> classNames = new java.util.HashSet<String>();
         for (String t : triggers) {
-            if (t.endsWith("*")) {
+            if (t.startsWith(Module.CLASS)) {
+                classNames.add(t.substring(Module.CLASS.length()));
+            } else if (t.endsWith("*")) {
                 prefixes.add(t.substring(0, t.length() - 1).getBytes(StandardCharsets.UTF_8));
             } else {
                 exact.add(t.getBytes(StandardCharsets.UTF_8));
             }
         }
-        LazyTransformer lazy = new LazyTransformer(exact.toArray(new byte[0][]), prefixes.toArray(new byte[0][]),
+        LazyTransformer lazy = new LazyTransformer(classNames, exact.toArray(new byte[0][]), prefixes.toArray(new byte[0][]),
                 new Callable<ClassFileTransformer>() {
             @Override
             public ClassFileTransformer call() {

@@ -15,11 +15,14 @@ import java.util.concurrent.Callable;
 final class LazyTransformer implements ClassFileTransformer {
     private final byte[][] triggers;
     private final byte[][] prefixes;
+    private final java.util.Set<String> classNames;
     private final Callable<ClassFileTransformer> factory;
     private volatile ClassFileTransformer delegate;
     private volatile boolean failed;
 
-    LazyTransformer(byte[][] triggers, byte[][] prefixes, Callable<ClassFileTransformer> factory) {
+    LazyTransformer(java.util.Set<String> classNames, byte[][] triggers, byte[][] prefixes,
+                    Callable<ClassFileTransformer> factory) {
+        this.classNames = classNames;
         this.triggers = triggers;
         this.prefixes = prefixes;
         this.factory = factory;
@@ -29,7 +32,8 @@ final class LazyTransformer implements ClassFileTransformer {
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
         try {
-            if (classfileBuffer == null || failed || !ClassFileScan.mentionsAny(classfileBuffer, triggers, prefixes)) {
+            if (classfileBuffer == null || failed || !(className != null && classNames.contains(className)
+                    || ClassFileScan.mentionsAny(classfileBuffer, triggers, prefixes))) {
                 return null;
             }
             ClassFileTransformer d = delegate(className);

@@ -9,6 +9,9 @@ import net.bytebuddy.agent.builder.AgentBuilder;
  * {@code DSD_AGENT_INSTRUMENTATION_<NAME>_ENABLED=false} turns it off.
  */
 public interface Module {
+    /** Prefix of a trigger that is the internal name of the class itself (matched by name, not in the constant pool). */
+    String CLASS = "class:";
+
     /** Lower-case name used in {@code DSD_AGENT_INSTRUMENTATION_<NAME>_ENABLED}. */
     String name();
 
@@ -16,7 +19,8 @@ public interface Module {
      * Strings every class this module transforms has among its constant-pool UTF-8 entries (internal
      * names such as {@code io/dsdagent/api/Hooks}, descriptors such as {@code Lio/dsdagent/annotation/Timed;});
      * a string ending in {@code *} matches entries that start with the rest (a method descriptor's
-     * parameters); classes naming none of them are never handed to ByteBuddy. Null if the module cannot tell (then
+     * parameters); {@link #CLASS}{@code name} matches only the class of that internal name itself (not
+     * the classes that refer to it); classes matching none of them are never handed to ByteBuddy. Null if the module cannot tell (then
      * every class is examined and ByteBuddy is built in premain). Must not touch ByteBuddy.
      */
     String[] triggers(Config config);

@@ -42,7 +42,7 @@ public final class MethodsModule implements Module {
             t.add(descriptor(MethodRules.MM_COUNTED));
         }
         for (String type : config.timedMethods.keySet()) {
-            t.add(type.replace('.', '/'));
+            t.add(CLASS + type.replace('.', '/'));
         }
         return t.toArray(new String[0]);
     }

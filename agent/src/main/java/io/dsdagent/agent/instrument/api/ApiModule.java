@@ -25,7 +25,7 @@ public final class ApiModule implements Module {
 
     @Override
     public String[] triggers(Config config) {
-        return new String[] {"io/dsdagent/api/Hooks"};
+        return new String[] {CLASS + "io/dsdagent/api/Hooks"};
     }
 
     @Override

@@ -13,6 +13,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 import java.util.Map;
 import java.util.WeakHashMap;
 
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
@@ -48,10 +49,10 @@ public final class ServletModule implements Module {
             t.add("(L" + api + "/servlet/ServletRequest;L" + api + "/servlet/ServletResponse;*");
             t.add("()L" + api + "/servlet/AsyncContext;");
         }
-        t.add("org/apache/catalina/core/StandardHostValve");
-        t.add("org/eclipse/jetty/server/Server");
-        t.add("io/undertow/server/Connectors");
-        t.add("io/undertow/server/HttpServerExchange");
+        t.add(CLASS + "org/apache/catalina/core/StandardHostValve");
+        t.add(CLASS + "org/eclipse/jetty/server/Server");
+        t.add(CLASS + "io/undertow/server/Connectors");
+        t.add(CLASS + "io/undertow/server/HttpServerExchange");
         return t.toArray(new String[0]);
     }
 
@@ -90,11 +91,14 @@ public final class ServletModule implements Module {
     }
 
     private static ElementMatcher.Junction<net.bytebuddy.description.type.TypeDescription> servletOrFilter(String api) {
-        return not(isInterface()).and(hasSuperType(named(api + ".servlet.Servlet").or(named(api + ".servlet.Filter"))));
+        // declaring an entry method is cheap to check (the class itself); the hierarchy walk comes last
+        return not(isInterface()).and(declaresMethod(entry(api)))
+                .and(hasSuperType(named(api + ".servlet.Servlet").or(named(api + ".servlet.Filter"))));
     }
 
     private static ElementMatcher.Junction<net.bytebuddy.description.type.TypeDescription> startAsyncOwner(String api) {
-        return not(isInterface()).and(hasSuperType(named(api + ".servlet.ServletRequest")));
+        return not(isInterface()).and(declaresMethod(startAsync(api)))
+                .and(hasSuperType(named(api + ".servlet.ServletRequest")));
     }
 
     private static ElementMatcher.Junction<MethodDescription> startAsync(String api) {
