@@ -178,7 +178,7 @@ public final class Config {
         }
         long parsed = parseDuration(v);
         if (parsed < 0) {
-            Log.warn(envName + "='" + v + "' is not a duration (10, 10s, 500ms, 1m); using " + def);
+            Log.warn(envName + "='" + v + "' is not a duration (10, 10s, 500ms, 1m, 1h); using " + def);
             return d;
         }
         if (parsed < minMillis || parsed > maxMillis) {
@@ -200,6 +200,9 @@ public final class Config {
             s = s.substring(0, s.length() - 1);
         } else if (s.endsWith("m")) {
             mult = 60_000;
+            s = s.substring(0, s.length() - 1);
+        } else if (s.endsWith("h")) {
+            mult = 3_600_000;
             s = s.substring(0, s.length() - 1);
         } else {
             mult = 1000;

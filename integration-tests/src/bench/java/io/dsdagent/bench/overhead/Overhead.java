@@ -214,7 +214,7 @@ public final class Overhead {
             times.put(c, new ArrayList<>());
         }
         for (int r = 0; r < runs; r++) {
-            for (Cfg c : cfgs) { // interleaved
+            for (Cfg c : rotated(r)) { // interleaved, each configuration in every position in turn
                 times.get(c).add(firstResponse(jdk, c, extra.get(c)));
             }
         }
@@ -249,7 +249,7 @@ public final class Overhead {
             results.put(c, new ArrayList<>());
         }
         for (int r = 0; r < rounds; r++) {
-            for (Cfg c : cfgs) { // interleaved rounds
+            for (Cfg c : rotated(r)) { // interleaved rounds, the order rotated each round
                 results.get(c).add(measure(jdk, c, seconds));
             }
         }
@@ -265,6 +265,12 @@ public final class Overhead {
             System.out.printf(Locale.ROOT, "| %s | %.0f | %+.1f%% | %.2f | %.2f | %.0f | %.1f |%n", c.name, rps,
                     (rps / base - 1) * 100, medianOf(v, 1), medianOf(v, 2), medianOf(v, 3), medianOf(v, 4));
         }
+    }
+
+    private List<Cfg> rotated(int r) {
+        List<Cfg> order = new ArrayList<>(cfgs);
+        java.util.Collections.rotate(order, -(r % order.size()));
+        return order;
     }
 
     private static double medianOf(List<double[]> rows, int col) {
