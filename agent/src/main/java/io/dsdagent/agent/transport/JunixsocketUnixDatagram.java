@@ -24,7 +24,7 @@ import java.nio.channels.DatagramChannel;
  * the channel, so after any failure but ENOENT the channel is replaced on the next send.
  * Not thread-safe: one owner thread.
  */
-final class JunixsocketUnixDatagram implements UnixDatagramSocket {
+public final class JunixsocketUnixDatagram implements UnixDatagramSocket {
     /** junixsocket's own limit for one datagram payload is the kernel's; this is the agent's cap. */
     static final int MAX_DATAGRAM = 65536;
 
@@ -47,6 +47,21 @@ final class JunixsocketUnixDatagram implements UnixDatagramSocket {
             throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
         }
         buffer = ByteBuffer.allocateDirect(Math.min(maxPayload, MAX_DATAGRAM));
+    }
+
+    /**
+     * A junixsocket datagram socket bound to {@code path} (which must not exist), for
+     * {@code listen --unix} below Java 22: blocking receives that time out after {@code timeoutMillis}.
+     */
+    public static java.net.DatagramSocket bindReceiver(String path, int timeoutMillis, int receiveBuffer) throws Exception {
+        ClassLoader loader = JunixsocketLoader.classLoader();
+        Class<?> socketClass = Class.forName("org.newsclub.net.unix.AFUNIXDatagramSocket", true, loader);
+        Class<?> addressClass = Class.forName("org.newsclub.net.unix.AFUNIXSocketAddress", true, loader);
+        java.net.DatagramSocket s = (java.net.DatagramSocket) socketClass.getMethod("newInstance").invoke(null);
+        s.bind((SocketAddress) addressClass.getMethod("of", File.class).invoke(null, new File(path)));
+        s.setReceiveBufferSize(receiveBuffer);
+        s.setSoTimeout(timeoutMillis);
+        return s;
     }
 
     private DatagramChannel open() throws Exception {

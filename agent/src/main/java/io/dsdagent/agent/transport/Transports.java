@@ -29,6 +29,9 @@ public final class Transports {
                         return new UnixDatagramTransport(d.path, config.maxPacketSize, telemetry, new FfmUnixDatagram(d.path));
                     } catch (Throwable t) {
                         ffmFailure = "through the FFM API failed (" + t + ")";
+                        if (t instanceof IllegalArgumentException) { // the path itself: no route can take it
+                            return fallback(config, telemetry, d + ": Unix datagram " + ffmFailure);
+                        }
                     }
                 }
                 try {
