@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -264,6 +265,30 @@ class TransportsTest {
                 assertEquals(0, occurrences(jvm.stderr(), "[dsd-agent] WARN "), jvm.stderr());
                 assertFalse(jvm.stderr().contains("WARNING"), jvm.stderr());
                 assertFalse(String.join("\n", rx.diagnostics()).contains("WARNING"), rx.diagnostics().toString());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void applicationWithItsOwnJunixsocketRunsBesideTheAgentsCopy(String jdk) throws Exception {
+        StringBuilder cp = new StringBuilder(System.getProperty("it.app.classpath"));
+        for (File f : new File(System.getProperty("it.bundled.junixsocket.dir")).listFiles()) {
+            cp.append(File.pathSeparator).append(f.getAbsolutePath());
+        }
+        Path sock = dir.resolve("dsd.sock");
+        try (UnixDatagramReceiver rx = new UnixDatagramReceiver(jdk, sock)) {
+            ForkedJvm app = new ForkedJvm(jdk).classpath(cp.toString())
+                    .env("DD_DOGSTATSD_URL", "unixgram://" + sock)
+                    .main("io.dsdagent.it.apps.OwnJunixsocketApp", dir.resolve("own.sock").toString(), "1000");
+            try (ForkedJvm jvm = Jdks.feature(jdk) >= 22 ? app.jvmArg("--enable-native-access=ALL-UNNAMED") : app) {
+                jvm.start();
+                assertEquals(0, jvm.waitFor(60), jvm.stderr());
+                assertEquals("junixsocket loader system\nreceived 1000\n", jvm.stdout(), jvm.stderr());
+                await().atMost(WAIT).until(() -> Messages.count(rx.lines(), "app.calls", null) >= 1000);
+                assertEquals(1000, Messages.count(rx.lines(), "app.calls", null));
+                assertEquals(0, occurrences(jvm.stderr(), "[dsd-agent] WARN "), jvm.stderr());
+                assertFalse(jvm.stderr().contains("WARNING"), jvm.stderr());
             }
         }
     }
