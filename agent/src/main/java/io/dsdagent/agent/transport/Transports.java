@@ -35,8 +35,12 @@ public final class Transports {
                     }
                 }
                 try {
-                    return new UnixDatagramTransport(d.path, config.maxPacketSize, telemetry,
+                    long t0 = System.nanoTime();
+                    Transport t = new UnixDatagramTransport(d.path, config.maxPacketSize, telemetry,
                             new JunixsocketUnixDatagram(d.path, config.maxPacketSize));
+                    Log.debug(d + ": Unix datagram through junixsocket, loaded in "
+                            + (System.nanoTime() - t0) / 1000000 + " ms");
+                    return t;
                 } catch (Throwable t) {
                     return fallback(config, telemetry, d + ": Unix datagram " + (ffmFailure == null ? "" : ffmFailure
                             + ", and ") + "through junixsocket failed on Java "
