@@ -8,7 +8,7 @@ import java.util.Locale;
  * keeps the two in step.
  */
 public enum Setting {
-    DD_DOGSTATSD_URL("", "Where to send: udp://host:port, unix:///path or unixgram:///path (datagram, Java 22+), unixstream:///path (Java 16+)."),
+    DD_DOGSTATSD_URL("", "Where to send: udp://host:port, unix:///path or unixgram:///path (datagram), unixstream:///path (Java 16+)."),
     DD_AGENT_HOST("127.0.0.1", "Datadog Agent host for UDP (used when DD_DOGSTATSD_URL is unset)."),
     DD_DOGSTATSD_PORT("8125", "Datadog Agent DogStatsD UDP port."),
     DD_ENV("", "Tag env:<value> on everything; overrides env in DD_TAGS."),

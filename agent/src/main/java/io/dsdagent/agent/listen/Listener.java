@@ -1,6 +1,7 @@
 package io.dsdagent.agent.listen;
 
 import io.dsdagent.agent.transport.FfmUnixDatagram;
+import io.dsdagent.agent.transport.JunixsocketUnixDatagram;
 
 import java.io.File;
 import java.io.PrintStream;
@@ -14,8 +15,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * {@code java -jar dsd-agent.jar listen}: a local DogStatsD receiver that prints every message it
  * gets, decoded, one per line, so anyone can see the agent work without a Datadog Agent. It listens on
- * UDP ({@code --udp PORT}, default 8125), a Unix datagram socket ({@code --unix PATH}, Java 22+, the same
- * FFM route the agent sends with) or a Unix stream socket ({@code --unixstream PATH}, Java 16+).
+ * UDP ({@code --udp PORT}, default 8125), a Unix datagram socket ({@code --unix PATH}, through the same
+ * route the agent sends with: FFM on Java 22+, junixsocket below) or a Unix stream socket ({@code --unixstream PATH}, Java 16+).
  */
 public final class Listener {
     static final String USAGE = "usage: java -jar dsd-agent.jar listen [--udp PORT | --unix PATH | --unixstream PATH]"
@@ -78,15 +79,40 @@ public final class Listener {
 
     private static int unixDatagram(String path, long deadline, String forSeconds, boolean raw, PrintStream out)
             throws Exception {
+        File file = new File(path);
         FfmUnixDatagram socket;
         try {
             socket = new FfmUnixDatagram(path);
-        } catch (Throwable t) {
-            out.println("[dsd-agent] listen --unix needs Java 22+ (FFM API); this is Java "
-                    + System.getProperty("java.specification.version") + ": " + t);
-            return 2;
+        } catch (Throwable ffm) {
+            file.delete(); // a stale socket file from an earlier run
+            DatagramSocket jx;
+            try {
+                jx = JunixsocketUnixDatagram.bindReceiver(path, 200, 4 * 1024 * 1024);
+            } catch (Throwable t) {
+                out.println("[dsd-agent] listen --unix failed on Java " + System.getProperty("java.specification.version")
+                        + ": FFM: " + ffm + "; junixsocket: " + t);
+                return 2;
+            }
+            try {
+                out.println("[dsd-agent] listening on unixgram://" + path + forSeconds);
+                out.flush();
+                byte[] buf = new byte[65536];
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                while (System.nanoTime() < deadline) {
+                    try {
+                        p.setLength(buf.length);
+                        jx.receive(p);
+                    } catch (SocketTimeoutException e) {
+                        continue;
+                    }
+                    print(new String(buf, 0, p.getLength(), StandardCharsets.UTF_8), raw, out);
+                }
+            } finally {
+                jx.close();
+                file.delete();
+            }
+            return 0;
         }
-        File file = new File(path);
         try {
             file.delete(); // a stale socket file from an earlier run
             socket.bindForReceive(200, 4 * 1024 * 1024);

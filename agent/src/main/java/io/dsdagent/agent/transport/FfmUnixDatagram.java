@@ -24,7 +24,7 @@ import java.util.Optional;
  * runs with {@code --enable-native-access=ALL-UNNAMED} (JEP 472; a {@code -javaagent} jar's manifest
  * cannot grant it). Not thread-safe: one owner thread.
  */
-public final class FfmUnixDatagram {
+public final class FfmUnixDatagram implements UnixDatagramSocket {
     /** errno values the transport tells apart; the rest are reported as they are. */
     static final class Errno {
         final int enoent;
@@ -200,6 +200,28 @@ public final class FfmUnixDatagram {
         return (int) getInt.invokeExact(state, intLayout, errnoOffset);
     }
 
+    private int lastErrno;
+
+    @Override
+    public io.dsdagent.agent.telemetry.Telemetry.SendError trySend(byte[] payload, int length) {
+        int e = send(payload, length);
+        if (e == 0) {
+            return null;
+        }
+        lastErrno = e;
+        return UnixDatagramTransport.reason(errno, e);
+    }
+
+    @Override
+    public String failure() {
+        return "errno " + lastErrno;
+    }
+
+    @Override
+    public int maxDatagram() {
+        return MAX_DATAGRAM;
+    }
+
     /** Sends one datagram without blocking; 0 on success, else the errno. */
     int send(byte[] payload, int length) {
         try {
@@ -269,6 +291,7 @@ public final class FfmUnixDatagram {
         }
     }
 
+    @Override
     public void close() {
         try {
             int ignored = (int) close.invokeExact(fd);

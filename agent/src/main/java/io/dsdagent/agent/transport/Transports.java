@@ -10,8 +10,9 @@ import io.dsdagent.agent.telemetry.Telemetry;
  * Chooses the transport for a destination. Runs on the aggregator thread, never in premain.
  *
  * <p>Unix datagram ({@code unix://}, {@code unixgram://}) goes through the JDK 22+ FFM API
- * ({@link FfmUnixDatagram}); Unix stream through the JDK 16+ {@code SocketChannel}. Where the running
- * JDK has neither route, one line says so and UDP is used instead: to {@code DD_AGENT_HOST} /
+ * ({@link FfmUnixDatagram}), and below Java 22 (or where FFM fails) through junixsocket in an isolated
+ * class loader ({@link JunixsocketUnixDatagram}); Unix stream through the JDK 16+ {@code SocketChannel}.
+ * Where no route works, one line says so and UDP is used instead: to {@code DD_AGENT_HOST} /
  * {@code DD_DOGSTATSD_PORT} when set, else {@code 127.0.0.1:8125}.
  */
 public final class Transports {
@@ -22,15 +23,29 @@ public final class Transports {
         Destination d = config.destination;
         switch (d.kind) {
             case UNIX_DATAGRAM:
+                String ffmFailure = null;
                 if (javaFeature() >= 22) {
                     try {
                         return new UnixDatagramTransport(d.path, config.maxPacketSize, telemetry, new FfmUnixDatagram(d.path));
                     } catch (Throwable t) {
-                        return fallback(config, telemetry, d + ": Unix datagram through the FFM API failed (" + t + ")");
+                        ffmFailure = "through the FFM API failed (" + t + ")";
+                        if (t instanceof IllegalArgumentException) { // the path itself: no route can take it
+                            return fallback(config, telemetry, d + ": Unix datagram " + ffmFailure);
+                        }
                     }
                 }
-                return fallback(config, telemetry, d + ": Unix datagram sockets need Java 22+ (FFM API); this is Java "
-                        + System.getProperty("java.specification.version") + " (use unixstream:// on Java 16+, or udp://)");
+                try {
+                    long t0 = System.nanoTime();
+                    Transport t = new UnixDatagramTransport(d.path, config.maxPacketSize, telemetry,
+                            new JunixsocketUnixDatagram(d.path, config.maxPacketSize));
+                    Log.debug(d + ": Unix datagram through junixsocket, loaded in "
+                            + (System.nanoTime() - t0) / 1000000 + " ms");
+                    return t;
+                } catch (Throwable t) {
+                    return fallback(config, telemetry, d + ": Unix datagram " + (ffmFailure == null ? "" : ffmFailure
+                            + ", and ") + "through junixsocket failed on Java "
+                            + System.getProperty("java.specification.version") + " (" + t + ")");
+                }
             case UNIX_STREAM:
                 if (UnixStreamTransport.available()) {
                     try {

@@ -16,27 +16,27 @@ final class UnixDatagramTransport implements Transport {
     private final String path;
     private final int maxPayload;
     private final Telemetry telemetry;
-    private final FfmUnixDatagram socket;
+    private final UnixDatagramSocket socket;
     private boolean outage;
 
-    UnixDatagramTransport(String path, int maxPayload, Telemetry telemetry, FfmUnixDatagram socket) {
+    UnixDatagramTransport(String path, int maxPayload, Telemetry telemetry, UnixDatagramSocket socket) {
         this.path = path;
-        this.maxPayload = Math.min(maxPayload, FfmUnixDatagram.MAX_DATAGRAM);
+        this.maxPayload = Math.min(maxPayload, socket.maxDatagram());
         this.telemetry = telemetry;
         this.socket = socket;
     }
 
     @Override
     public boolean send(byte[] payload, int length) {
-        int e;
+        SendError reason;
         try {
-            e = socket.send(payload, length);
+            reason = socket.trySend(payload, length);
         } catch (RuntimeException ex) {
             Log.warnOnce("unixgram-native", describe() + ": native send failed: " + ex.getCause());
             telemetry.packetDropped(SendError.OTHER);
             return false;
         }
-        if (e == 0) {
+        if (reason == null) {
             if (outage) {
                 outage = false;
                 Log.info(describe() + ": sending again");
@@ -44,8 +44,7 @@ final class UnixDatagramTransport implements Transport {
             telemetry.packetSent(length);
             return true;
         }
-        SendError reason = reason(socket.errno, e);
-        String line = describe() + ": " + explain(reason, e) + "; datagrams are dropped and counted as"
+        String line = describe() + ": " + explain(reason, socket.failure()) + "; datagrams are dropped and counted as"
                 + " dsd_agent.packets.dropped reason:" + reason.tag;
         if (reason == SendError.SOCKET_NOT_FOUND || reason == SendError.CONNECTION_REFUSED) {
             if (!outage) { // one line per outage of the Datadog Agent, one when it is back
@@ -78,7 +77,7 @@ final class UnixDatagramTransport implements Transport {
         return SendError.OTHER;
     }
 
-    private static String explain(SendError reason, int errno) {
+    private static String explain(SendError reason, String failure) {
         switch (reason) {
             case SOCKET_NOT_FOUND:
                 return "socket file not found (is the Datadog Agent running with DogStatsD on this socket?)";
@@ -91,7 +90,7 @@ final class UnixDatagramTransport implements Transport {
             case TOO_LARGE:
                 return "datagram too large for the socket (lower DSD_AGENT_MAX_PACKET_SIZE)";
             default:
-                return "send failed with errno " + errno;
+                return "send failed: " + failure;
         }
     }
 

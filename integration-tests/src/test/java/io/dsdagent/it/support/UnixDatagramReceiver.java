@@ -16,8 +16,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A real DogStatsD Unix datagram receiver. The JDK has no Unix datagram socket, so this runs the agent's
- * own {@code java -jar dsd-agent.jar listen --unix PATH --raw} on a Java 22+ JDK (pure Java, through the
- * FFM API) and keeps every message it prints.
+ * own {@code java -jar dsd-agent.jar listen --unix PATH --raw} (through the FFM API on Java 22+, through
+ * junixsocket below) and keeps every message it prints.
  */
 public final class UnixDatagramReceiver implements AutoCloseable {
     private final Path path;

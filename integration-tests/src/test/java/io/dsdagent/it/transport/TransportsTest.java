@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -206,21 +207,24 @@ class TransportsTest {
     @ParameterizedTest
     @MethodSource("jdks")
     void unixDatagramReceiverAbsentAtStartThenDeletedAndRecreated(String jdk) throws Exception {
-        assumeTrue(Jdks.feature(jdk) >= 22, "Unix datagram needs Java 22+; the fallback has its own test");
+        // the application's JDK picks the route (FFM on 22+, junixsocket below); the receiver needs FFM
+        String rxJdk = Jdks.homes().stream().filter(h -> Jdks.feature(h) >= 22).findFirst().orElse(null);
+        assumeTrue(rxJdk != null, "the Unix datagram receiver needs a Java 22+ JDK");
         Path sock = dir.resolve("dsd.sock");
         List<String> all = new ArrayList<>();
-        try (ForkedJvm jvm = app(jdk, "unixgram://" + sock).jvmArg("--enable-native-access=ALL-UNNAMED")) {
+        ForkedJvm app = app(jdk, "unixgram://" + sock);
+        try (ForkedJvm jvm = Jdks.feature(jdk) >= 22 ? app.jvmArg("--enable-native-access=ALL-UNNAMED") : app) {
             start(jvm);
             events(jvm, "a", 300, 200);
             await().atMost(WAIT).until(() -> jvm.stderr().contains("socket file not found"));
-            try (UnixDatagramReceiver rx1 = new UnixDatagramReceiver(jdk, sock)) {
+            try (UnixDatagramReceiver rx1 = new UnixDatagramReceiver(rxJdk, sock)) {
                 events(jvm, "b", 300, 200);
                 await().atMost(WAIT).until(() -> Messages.eventTitles(rx1.lines(), "b").size() == 300);
                 all.addAll(rx1.lines());
             } // the Datadog Agent goes away: process ended, socket file deleted
             events(jvm, "c", 300, 200);
             await().atMost(WAIT).until(() -> occurrences(jvm.stderr(), "until it is back") == 2);
-            try (UnixDatagramReceiver rx2 = new UnixDatagramReceiver(jdk, sock)) {
+            try (UnixDatagramReceiver rx2 = new UnixDatagramReceiver(rxJdk, sock)) {
                 events(jvm, "d", 300, 200);
                 await().atMost(WAIT).until(() -> Messages.eventTitles(rx2.lines(), "d").size() == 300);
                 exit(jvm, rx2::lines);
@@ -245,11 +249,58 @@ class TransportsTest {
 
     @ParameterizedTest
     @MethodSource("jdks")
-    void unixDatagramBelowJava22FallsBackToUdpWithOneLine(String jdk) throws Exception {
-        assumeTrue(Jdks.feature(jdk) < 22, "Java 22+ has the FFM route");
+    void unixDatagramListenerAndApplicationOnTheSameJdk(String jdk) throws Exception {
+        // Java 17: junixsocket on both sides (listen --unix and the agent); Java 25: FFM on both sides
+        Path sock = dir.resolve("dsd.sock");
+        try (UnixDatagramReceiver rx = new UnixDatagramReceiver(jdk, sock)) {
+            ForkedJvm app = new ForkedJvm(jdk)
+                    .env("DD_DOGSTATSD_URL", "unixgram://" + sock)
+                    .main("io.dsdagent.it.apps.CountingApp", "1000");
+            try (ForkedJvm jvm = Jdks.feature(jdk) >= 22 ? app.jvmArg("--enable-native-access=ALL-UNNAMED") : app) {
+                jvm.start();
+                assertEquals(0, jvm.waitFor(60), jvm.stderr());
+                await().atMost(WAIT).until(() -> Messages.count(rx.lines(), "app.calls", null) >= 1000);
+                assertEquals(1000, Messages.count(rx.lines(), "app.calls", null));
+                assertEquals(0, Messages.count(rx.lines(), "dsd_agent.packets.dropped", null));
+                assertEquals(0, occurrences(jvm.stderr(), "[dsd-agent] WARN "), jvm.stderr());
+                assertFalse(jvm.stderr().contains("WARNING"), jvm.stderr());
+                assertFalse(String.join("\n", rx.diagnostics()).contains("WARNING"), rx.diagnostics().toString());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void applicationWithItsOwnJunixsocketRunsBesideTheAgentsCopy(String jdk) throws Exception {
+        StringBuilder cp = new StringBuilder(System.getProperty("it.app.classpath"));
+        for (File f : new File(System.getProperty("it.bundled.junixsocket.dir")).listFiles()) {
+            cp.append(File.pathSeparator).append(f.getAbsolutePath());
+        }
+        Path sock = dir.resolve("dsd.sock");
+        try (UnixDatagramReceiver rx = new UnixDatagramReceiver(jdk, sock)) {
+            ForkedJvm app = new ForkedJvm(jdk).classpath(cp.toString())
+                    .env("DD_DOGSTATSD_URL", "unixgram://" + sock)
+                    .main("io.dsdagent.it.apps.OwnJunixsocketApp", dir.resolve("own.sock").toString(), "1000");
+            try (ForkedJvm jvm = Jdks.feature(jdk) >= 22 ? app.jvmArg("--enable-native-access=ALL-UNNAMED") : app) {
+                jvm.start();
+                assertEquals(0, jvm.waitFor(60), jvm.stderr());
+                assertEquals("junixsocket loader system\nreceived 1000\n", jvm.stdout(), jvm.stderr());
+                await().atMost(WAIT).until(() -> Messages.count(rx.lines(), "app.calls", null) >= 1000);
+                assertEquals(1000, Messages.count(rx.lines(), "app.calls", null));
+                assertEquals(0, occurrences(jvm.stderr(), "[dsd-agent] WARN "), jvm.stderr());
+                assertFalse(jvm.stderr().contains("WARNING"), jvm.stderr());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void unixDatagramThatCannotOpenFallsBackToUdpWithOneLine(String jdk) throws Exception {
+        // a socket path longer than sockaddr_un takes (108 bytes on Linux): neither FFM nor junixsocket can send
+        Path sock = dir.resolve("d".repeat(120) + ".sock");
         try (UdpReceiver rx = new UdpReceiver();
              ForkedJvm jvm = new ForkedJvm(jdk)
-                     .env("DD_DOGSTATSD_URL", "unixgram://" + dir.resolve("dsd.sock"))
+                     .env("DD_DOGSTATSD_URL", "unixgram://" + sock)
                      .env("DD_DOGSTATSD_PORT", String.valueOf(rx.port()))
                      .main("io.dsdagent.it.apps.CountingApp", "1000")) {
             jvm.start();
@@ -257,7 +308,7 @@ class TransportsTest {
             await().atMost(WAIT).until(() -> rx.countSum("app.calls") >= 1000);
             assertEquals(1000, rx.countSum("app.calls"));
             assertEquals(1, occurrences(jvm.stderr(), "[dsd-agent] WARN "), jvm.stderr());
-            assertTrue(jvm.stderr().contains("need Java 22+") && jvm.stderr().contains(
+            assertTrue(jvm.stderr().contains("Unix datagram") && jvm.stderr().contains(
                     "falling back to udp://127.0.0.1:" + rx.port()), jvm.stderr());
             for (byte[] d : rx.datagrams()) {
                 assertTrue(d.length <= 1432, "datagram of " + d.length + " bytes");
