@@ -22,19 +22,11 @@ final class ProcFile {
 
     /** Reads the whole file into {@code buf}; returns the length, or -1 if it does not fit. */
     int read(byte[] buf) throws IOException {
-        if (file == null) {
-            file = new RandomAccessFile(path, "r");
+        int len = readHead(buf);
+        if (len < buf.length) {
+            return len;
         }
         try {
-            file.seek(0);
-            int len = 0;
-            while (len < buf.length) {
-                int n = file.read(buf, len, buf.length - len);
-                if (n < 0) {
-                    return len;
-                }
-                len += n;
-            }
             return file.read() < 0 ? len : -1;
         } catch (IOException e) {
             close();
