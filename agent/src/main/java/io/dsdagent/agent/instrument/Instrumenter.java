@@ -49,9 +49,9 @@ public final class Instrumenter {
 
     /**
      * Installs the enabled modules. At {@code premain}, when every module can name its triggers, only a
-     * constant-pool prefilter is installed and ByteBuddy is built when the first candidate class loads
-     * (see {@link LazyTransformer}); nothing loaded before premain needs transforming. At late attach,
-     * ByteBuddy is built at once and retransforms what is already loaded.
+     * prefilter is installed and ByteBuddy is built on a background thread (see {@link LazyTransformer});
+     * nothing loaded before premain needs transforming. At late attach, ByteBuddy is built at once and
+     * retransforms what is already loaded.
      */
     public static void install(final Instrumentation inst, final Config config, final AgentServices agent,
                                boolean lateAttach) {

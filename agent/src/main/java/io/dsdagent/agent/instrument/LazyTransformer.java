@@ -7,10 +7,11 @@ import java.security.ProtectionDomain;
 import java.util.concurrent.Callable;
 
 /**
- * The transformer installed at {@code premain}: it rejects, from the constant pool alone, every class
- * that names none of the modules' trigger strings, and builds the ByteBuddy transformer only when the
- * first class that does is loaded. An application without annotated methods, API calls or servlets never
- * loads ByteBuddy at all; one with them pays for it when the first such class loads, not in premain.
+ * The transformer installed at {@code premain}: it rejects, from the class name or the constant pool
+ * alone, every class that matches none of the modules' triggers, so only candidates ever reach ByteBuddy.
+ * ByteBuddy's transformer is built on a background thread started right after premain
+ * ({@link #prepareInBackground}); a candidate class that loads before it is ready waits for it, and an
+ * application without annotated methods, API calls or servlets never waits at all.
  */
 final class LazyTransformer implements ClassFileTransformer {
     private final byte[][] triggers;

@@ -62,19 +62,25 @@ public final class Listener {
             out.println("[dsd-agent] listening on udp://" + socket.getLocalAddress().getHostAddress() + ":"
                     + socket.getLocalPort() + forSeconds);
             out.flush();
-            byte[] buf = new byte[65536];
-            DatagramPacket p = new DatagramPacket(buf, buf.length);
-            while (System.nanoTime() < deadline) {
-                try {
-                    p.setLength(buf.length);
-                    socket.receive(p);
-                } catch (SocketTimeoutException e) {
-                    continue;
-                }
-                print(new String(buf, 0, p.getLength(), StandardCharsets.UTF_8), raw, out);
-            }
+            receiveUntil(socket, deadline, raw, out);
         }
         return 0;
+    }
+
+    /** Prints every datagram {@code socket} (with a receive timeout set) gets until {@code deadline}. */
+    private static void receiveUntil(DatagramSocket socket, long deadline, boolean raw, PrintStream out)
+            throws java.io.IOException {
+        byte[] buf = new byte[65536];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        while (System.nanoTime() < deadline) {
+            try {
+                p.setLength(buf.length);
+                socket.receive(p);
+            } catch (SocketTimeoutException e) {
+                continue;
+            }
+            print(new String(buf, 0, p.getLength(), StandardCharsets.UTF_8), raw, out);
+        }
     }
 
     private static int unixDatagram(String path, long deadline, String forSeconds, boolean raw, PrintStream out)
@@ -96,17 +102,7 @@ public final class Listener {
             try {
                 out.println("[dsd-agent] listening on unixgram://" + path + forSeconds);
                 out.flush();
-                byte[] buf = new byte[65536];
-                DatagramPacket p = new DatagramPacket(buf, buf.length);
-                while (System.nanoTime() < deadline) {
-                    try {
-                        p.setLength(buf.length);
-                        jx.receive(p);
-                    } catch (SocketTimeoutException e) {
-                        continue;
-                    }
-                    print(new String(buf, 0, p.getLength(), StandardCharsets.UTF_8), raw, out);
-                }
+                receiveUntil(jx, deadline, raw, out);
             } finally {
                 jx.close();
                 file.delete();

@@ -82,11 +82,20 @@ public final class Starter {
                 + " (" + config.destinationSource + "), flush every " + config.flushIntervalMillis + " ms"
                 + (config.constantTags.isEmpty() ? "" : ", tags " + String.join(",", config.constantTags))
                 + "; instrumenting " + Instrumenter.enabledNames(config)
-                + "; sampling " + (config.sockstatEnabled ? "sockstat" : "")
-                + (config.sockstatEnabled && !Boolean.FALSE.equals(config.runtimeMetricsEnabled) ? "," : "")
-                + (!Boolean.FALSE.equals(config.runtimeMetricsEnabled) ? "jvm runtime" : "")
-                + (!config.sockstatEnabled && Boolean.FALSE.equals(config.runtimeMetricsEnabled) ? "nothing" : "")
+                + "; sampling " + sampled(config)
                 + (lateAttach ? "; late attach" : "")
                 + "; started in " + (System.nanoTime() - t0) / 1000000 + " ms");
+    }
+
+    /** What the samplers will send, for the start-up line (runtime metrics may still step aside for dd-java-agent). */
+    private static String sampled(Config config) {
+        java.util.List<String> s = new java.util.ArrayList<String>(2);
+        if (config.sockstatEnabled) {
+            s.add("sockstat");
+        }
+        if (!Boolean.FALSE.equals(config.runtimeMetricsEnabled)) {
+            s.add("jvm runtime");
+        }
+        return s.isEmpty() ? "nothing" : String.join(",", s);
     }
 }

@@ -169,20 +169,23 @@ public final class Overhead {
         long t0 = System.nanoTime();
         Process p = launch(jdk, c, extra, Integer.toString(port), "serve");
         try {
-            while (true) {
-                if (get(port, "/hello") != null) {
-                    return (System.nanoTime() - t0) / 1e6;
-                }
-                if (!p.isAlive()) {
-                    throw new IllegalStateException(c.name + " exited; see " + work);
-                }
-                if (System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(120)) {
-                    throw new IllegalStateException(c.name + " did not answer within 120 s");
-                }
-                Thread.sleep(2);
-            }
+            awaitFirstResponse(p, port, c, t0);
+            return (System.nanoTime() - t0) / 1e6;
         } finally {
             stop(p);
+        }
+    }
+
+    /** Polls {@code /hello} until it answers 200; fails if the process exits or 120 s pass after {@code t0}. */
+    private void awaitFirstResponse(Process p, int port, Cfg c, long t0) throws InterruptedException {
+        while (get(port, "/hello") == null) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException(c.name + " exited; see " + work);
+            }
+            if (System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(120)) {
+                throw new IllegalStateException(c.name + " did not answer within 120 s");
+            }
+            Thread.sleep(2);
         }
     }
 
@@ -286,13 +289,7 @@ public final class Overhead {
         int port = freePort();
         Process p = launch(jdk, c, List.of("-Xms256m", "-Xmx256m"), Integer.toString(port), "serve");
         try {
-            long t0 = System.nanoTime();
-            while (get(port, "/hello") == null) {
-                if (!p.isAlive() || System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(120)) {
-                    throw new IllegalStateException(c.name + " did not start");
-                }
-                Thread.sleep(5);
-            }
+            awaitFirstResponse(p, port, c, System.nanoTime());
             wrk(port, seconds); // warm-up
             String out = wrk(port, seconds);
             String heap = get(port, "/heap");
