@@ -26,6 +26,15 @@ public final class Bridge {
         return droppedBeforeInstall;
     }
 
+    /** A sink call threw: counted as an advice error, never rethrown into the application. */
+    private static void failed(Sink s, Throwable t) {
+        try {
+            s.adviceError(t);
+        } catch (Throwable ignored) {
+            // nothing more to do
+        }
+    }
+
     private static void notInstalled() {
         droppedBeforeInstall++; // racy on purpose: an estimate, never a lock on this path
     }
@@ -45,7 +54,11 @@ public final class Bridge {
     public static void count(int id, long delta) {
         Sink s = sink;
         if (s != null) {
-            s.count(id, delta);
+            try {
+                s.count(id, delta);
+            } catch (Throwable t) {
+                failed(s, t);
+            }
         } else {
             notInstalled();
         }
@@ -54,7 +67,11 @@ public final class Bridge {
     public static void gauge(int id, double value) {
         Sink s = sink;
         if (s != null) {
-            s.gauge(id, value);
+            try {
+                s.gauge(id, value);
+            } catch (Throwable t) {
+                failed(s, t);
+            }
         } else {
             notInstalled();
         }
@@ -63,7 +80,11 @@ public final class Bridge {
     public static void recordNanos(int id, long nanos) {
         Sink s = sink;
         if (s != null) {
-            s.recordNanos(id, nanos);
+            try {
+                s.recordNanos(id, nanos);
+            } catch (Throwable t) {
+                failed(s, t);
+            }
         } else {
             notInstalled();
         }
@@ -72,7 +93,11 @@ public final class Bridge {
     public static void record(int id, double value) {
         Sink s = sink;
         if (s != null) {
-            s.record(id, value);
+            try {
+                s.record(id, value);
+            } catch (Throwable t) {
+                failed(s, t);
+            }
         } else {
             notInstalled();
         }
@@ -81,7 +106,11 @@ public final class Bridge {
     public static void setAdd(int id, String member) {
         Sink s = sink;
         if (s != null) {
-            s.setAdd(id, member);
+            try {
+                s.setAdd(id, member);
+            } catch (Throwable t) {
+                failed(s, t);
+            }
         } else {
             notInstalled();
         }
@@ -92,7 +121,11 @@ public final class Bridge {
                              String[] tags) {
         Sink s = sink;
         if (s != null) {
-            s.event(title, text, timestampSeconds, hostname, aggregationKey, priority, sourceType, alertType, tags);
+            try {
+                s.event(title, text, timestampSeconds, hostname, aggregationKey, priority, sourceType, alertType, tags);
+            } catch (Throwable t) {
+                failed(s, t);
+            }
         }
     }
 
@@ -100,7 +133,11 @@ public final class Bridge {
                                     String message, String[] tags) {
         Sink s = sink;
         if (s != null) {
-            s.serviceCheck(name, status, timestampSeconds, hostname, message, tags);
+            try {
+                s.serviceCheck(name, status, timestampSeconds, hostname, message, tags);
+            } catch (Throwable t) {
+                failed(s, t);
+            }
         }
     }
 
@@ -109,7 +146,11 @@ public final class Bridge {
         long nanos = System.nanoTime() - startNanos;
         Sink s = sink;
         if (s != null) {
-            s.methodTimed(methodId, nanos, thrown);
+            try {
+                s.methodTimed(methodId, nanos, thrown);
+            } catch (Throwable t) {
+                failed(s, t);
+            }
         } else {
             notInstalled();
         }
@@ -118,7 +159,11 @@ public final class Bridge {
     public static void methodCounted(int methodId, Throwable thrown) {
         Sink s = sink;
         if (s != null) {
-            s.methodCounted(methodId, thrown);
+            try {
+                s.methodCounted(methodId, thrown);
+            } catch (Throwable t) {
+                failed(s, t);
+            }
         } else {
             notInstalled();
         }
@@ -131,7 +176,11 @@ public final class Bridge {
     public static void methodStage(int methodId, long startNanos, Object returned, Throwable thrown) {
         Sink s = sink;
         if (s != null) {
-            s.methodStage(methodId, startNanos, returned, thrown);
+            try {
+                s.methodStage(methodId, startNanos, returned, thrown);
+            } catch (Throwable t) {
+                failed(s, t);
+            }
         } else {
             notInstalled();
         }
@@ -280,6 +329,38 @@ public final class Bridge {
         Sink s = sink;
         if (s != null) {
             s.adviceError(error);
+        }
+    }
+
+    // ---- container hooks (code compiled against a container's API, run in that container's loader) ----
+
+    /**
+     * Enter of a woven method whose work needs the container's API (servlet, Jetty, Undertow): the
+     * agent runs hook {@code hook} (resolved at weave time for the instrumented class's loader) with up
+     * to two of the method's arguments. Returns the code to pass to {@link #hookExit}; 0 on any failure.
+     */
+    public static int hookEnter(int hook, Object a, Object b) {
+        Sink s = sink;
+        if (s == null) {
+            return 0;
+        }
+        try {
+            return s.hookEnter(hook, a, b);
+        } catch (Throwable t) {
+            failed(s, t);
+            return 0;
+        }
+    }
+
+    /** Exit of a woven method (returned {@code returned}, or threw {@code thrown}); {@code code} from {@link #hookEnter}. */
+    public static void hookExit(int hook, int code, Object a, Object b, Object returned, Throwable thrown) {
+        Sink s = sink;
+        if (s != null) {
+            try {
+                s.hookExit(hook, code, a, b, returned, thrown);
+            } catch (Throwable t) {
+                failed(s, t);
+            }
         }
     }
 }

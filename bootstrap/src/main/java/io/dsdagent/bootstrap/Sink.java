@@ -56,4 +56,13 @@ public interface Sink {
 
     /** Advice caught its own failure; counted as telemetry and never rethrown. */
     void adviceError(Throwable error);
+
+    /** Enter of container hook {@code hook} (see {@link Bridge#hookEnter}); returns the code its exit gets. */
+    default int hookEnter(int hook, Object a, Object b) {
+        return 0;
+    }
+
+    /** Exit of container hook {@code hook} (see {@link Bridge#hookExit}). */
+    default void hookExit(int hook, int code, Object a, Object b, Object returned, Throwable thrown) {
+    }
 }

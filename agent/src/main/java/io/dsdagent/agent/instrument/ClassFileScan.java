@@ -3,7 +3,7 @@ package io.dsdagent.agent.instrument;
 /**
  * Reads a class file's constant pool and tells whether one of its UTF-8 entries equals one of a few
  * byte strings (an annotation descriptor, a class's internal name). A class that names none of them
- * cannot be a target, so it is rejected without ByteBuddy, without allocation, and without reading
+ * cannot be a target, so it is rejected without parsing it, without allocation, and without reading
  * anything past the constant pool.
  */
 final class ClassFileScan {

@@ -2,34 +2,29 @@ package io.dsdagent.agent.instrument;
 
 import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.annotation.MethodsModule;
-import io.dsdagent.agent.instrument.annotation.StandInPool;
 import io.dsdagent.agent.instrument.api.ApiModule;
 import io.dsdagent.agent.instrument.servlet.ServletModule;
 import io.dsdagent.agent.log.Log;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.utility.JavaModule;
 
-import java.lang.instrument.ClassFileTransformer;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.Callable;
-
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import java.util.Set;
 
 /**
- * Installs the agent's instrumentations with one ByteBuddy {@link AgentBuilder}. Every non-default
- * setting says why.
+ * Installs the agent's instrumentations: one {@link WeavingTransformer} for every enabled module. At
+ * {@code premain} nothing the modules match is loaded yet, so nothing is retransformed; at late attach
+ * the loaded classes that pass the same prefilter are retransformed (weaving adds no members, so that
+ * is legal, and classes from a class-data-sharing archive that are not woven stay shared).
  */
 public final class Instrumenter {
     private Instrumenter() {
     }
 
-    /** Every instrumentation, in the order its transformations are added. */
+    /** Every instrumentation, in the order their hooks are tried. */
     static final Module[] MODULES = {
         new ApiModule(),
         new MethodsModule(),
@@ -47,41 +42,48 @@ public final class Instrumenter {
         return sb.length() == 0 ? "nothing" : sb.toString();
     }
 
-    /**
-     * Installs the enabled modules. At {@code premain}, when every module can name its triggers, only a
-     * prefilter is installed and ByteBuddy is built on a background thread (see {@link LazyTransformer});
-     * nothing loaded before premain needs transforming. At late attach, ByteBuddy is built at once and
-     * retransforms what is already loaded.
-     */
-    public static void install(final Instrumentation inst, final Config config, final AgentServices agent,
-                               boolean lateAttach) {
-        final List<Module> enabled = new ArrayList<Module>();
-        List<String> triggers = new ArrayList<String>();
-        boolean allTriggered = true;
+    /** Installs the enabled modules; {@code lateAttach}: also weave the matching classes already loaded. */
+    public static void install(Instrumentation inst, Config config, AgentServices agent, boolean lateAttach) {
+        List<Module> enabled = new ArrayList<Module>();
         for (Module m : MODULES) {
             if (config.instrumentationEnabled(m.name())) {
                 enabled.add(m);
-                String[] t = m.triggers(config);
-                if (t == null) {
-                    allTriggered = false;
-                } else {
-                    triggers.addAll(Arrays.asList(t));
+            }
+        }
+        WeavingTransformer t = transformer(enabled, config, agent);
+        if (t == null) {
+            return;
+        }
+        inst.addTransformer(t, true);
+        if (lateAttach) {
+            retransformLoaded(inst, t);
+        }
+    }
+
+    /** The transformer for {@code modules}, or null when none of them has anything to do; tests use it too. */
+    public static WeavingTransformer transformer(List<Module> modules, Config config, AgentServices agent) {
+        List<Module.Matcher> matchers = new ArrayList<Module.Matcher>();
+        List<String> triggers = new ArrayList<String>();
+        for (Module m : modules) {
+            Module.Matcher matcher = m.prepare(config, agent);
+            if (matcher != null) {
+                matchers.add(matcher);
+                for (String s : m.triggers(config)) {
+                    triggers.add(s);
                 }
             }
         }
-        if (enabled.isEmpty()) {
-            return;
+        if (matchers.isEmpty() || triggers.isEmpty()) {
+            return null;
         }
-        if (lateAttach || !allTriggered) {
-            build(enabled, config, agent, lateAttach).installOn(inst);
-            return;
-        }
-        if (triggers.isEmpty()) {
-            return; // every module is on but has nothing to look for
-        }
+        return transformer(triggers, new Weaver(matchers));
+    }
+
+    /** A transformer that weaves with {@code weaver} the classes that match one of {@code triggers}. */
+    public static WeavingTransformer transformer(List<String> triggers, Weaver weaver) {
         List<byte[]> exact = new ArrayList<byte[]>();
         List<byte[]> prefixes = new ArrayList<byte[]>();
-        java.util.Set<String> classNames = new java.util.HashSet<String>();
+        Set<String> classNames = new HashSet<String>();
         for (String t : triggers) {
             if (t.startsWith(Module.CLASS)) {
                 classNames.add(t.substring(Module.CLASS.length()));
@@ -91,75 +93,45 @@ public final class Instrumenter {
                 exact.add(t.getBytes(StandardCharsets.UTF_8));
             }
         }
-        LazyTransformer lazy = new LazyTransformer(classNames, exact.toArray(new byte[0][]), prefixes.toArray(new byte[0][]),
-                new Callable<ClassFileTransformer>() {
-            @Override
-            public ClassFileTransformer call() {
-                return build(enabled, config, agent, false).makeRaw();
-            }
-        });
-        inst.addTransformer(lazy, true);
-        lazy.prepareInBackground();
+        return new WeavingTransformer(classNames, exact.toArray(new byte[0][]), prefixes.toArray(new byte[0][]),
+                weaver);
     }
 
-    private static AgentBuilder build(List<Module> modules, Config config, AgentServices agent, boolean lateAttach) {
-        // at premain nothing the modules match is loaded yet: skip walking every loaded class
-        AgentBuilder builder = newBuilder(lateAttach);
-        for (Module m : modules) {
-            builder = m.extend(builder, config, agent);
-        }
-        return builder;
-    }
-
-    /** The agent's {@link AgentBuilder} with its settings and ignores, before any module; tests use it too. */
-    public static AgentBuilder newBuilder() {
-        return newBuilder(true);
-    }
-
-    /** As {@link #newBuilder()}; {@code retransformLoaded=false} leaves classes loaded before install alone. */
-    static AgentBuilder newBuilder(boolean retransformLoaded) {
-        // ByteBuddy's default initialization strategy injects a "Nexus" class through sun.misc.Unsafe,
-        // which JDK 24+ warns about on stderr; inline Advice needs no Nexus. Must be set before
-        // ByteBuddy's classes initialize; the shaded copy reads the relocated property name, which
-        // shading rewrites in this literal too.
-        System.setProperty("net.bytebuddy.nexus.disabled", "true");
-        AgentBuilder builder = new AgentBuilder.Default()
-                // retransform classes loaded before the agent (late attach) and keep shared classes intact:
-                // no new members, so retransformation is legal and CDS-archived classes stay usable
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(retransformLoaded ? AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.SinglePass.INSTANCE
-                        : new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit())
-                // Nexus-free: advice is inlined, nothing is loaded at type initialization
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                // describe types from class files, never by loading them; annotations honoured by name
-                // are described by stand-ins when their class is missing (Micrometer's, without Micrometer)
-                .with(new StandInPool.Strategy())
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(new FailureListener())
-                // cheap rejection first: JDK, our own and shaded packages are never examined
-                .ignore(nameStartsWith("java.").or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
-                        .or(nameStartsWith("com.sun.")).or(nameStartsWith("io.dsdagent.agent."))
-                        .or(nameStartsWith("net.bytebuddy.")).or(nameStartsWith("org.jctools.")));
-        return builder;
-    }
-
-    /** Logs a class that failed to transform once; it is left as it was. */
-    static final class FailureListener extends AgentBuilder.Listener.Adapter {
-        @Override
-        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
-                            Throwable throwable) {
-            Log.warnOnce("transform-" + typeName, "could not instrument " + typeName + ": " + throwable
-                    + "; left unchanged");
-        }
-
-        @Override
-        public void onTransformation(TypeDescription typeDescription, ClassLoader classLoader, JavaModule module,
-                                     boolean loaded, DynamicType dynamicType) {
-            if (Log.debugEnabled()) {
-                Log.debug("instrumented " + typeDescription.getName());
+    /**
+     * Late attach: retransforms the loaded classes whose class file (read through their loader) passes
+     * the prefilter; the weaver decides the rest. One line per class that cannot be retransformed.
+     */
+    public static void retransformLoaded(Instrumentation inst, WeavingTransformer t) {
+        List<Class<?>> candidates = new ArrayList<Class<?>>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            try {
+                if (c.isArray() || c.isPrimitive() || !inst.isModifiableClass(c)) {
+                    continue;
+                }
+                String internal = c.getName().replace('.', '/');
+                if (WeavingTransformer.ignored(internal) || c.getName().indexOf('/') >= 0) {
+                    continue; // JDK, agent, hidden and lambda classes
+                }
+                ClassLoader l = c.getClassLoader();
+                InputStream in = l == null ? ClassLoader.getSystemResourceAsStream(internal + ".class")
+                        : l.getResourceAsStream(internal + ".class");
+                if (in != null && t.candidate(internal, Resources.readAll(in))) {
+                    candidates.add(c);
+                }
+            } catch (Throwable e) {
+                // a class whose file cannot be read is not a candidate
             }
         }
+        for (Class<?> c : candidates) {
+            try {
+                inst.retransformClasses(c);
+            } catch (Throwable e) {
+                Log.warnOnce("retransform-" + c.getName(), "could not instrument the loaded class " + c.getName()
+                        + ": " + e + "; left unchanged");
+            }
+        }
+        if (Log.debugEnabled()) {
+            Log.debug("late attach: " + candidates.size() + " loaded classes examined for instrumentation");
+        }
     }
-
 }

@@ -157,4 +157,23 @@ final class AgentSink implements Sink {
     public void adviceError(Throwable error) {
         telemetry.adviceError();
     }
+
+    @Override
+    public int hookEnter(int hook, Object a, Object b) {
+        try {
+            return io.dsdagent.agent.instrument.HookTable.enter(hook, a, b);
+        } catch (Throwable t) {
+            telemetry.adviceError();
+            return 0;
+        }
+    }
+
+    @Override
+    public void hookExit(int hook, int code, Object a, Object b, Object returned, Throwable thrown) {
+        try {
+            io.dsdagent.agent.instrument.HookTable.exit(hook, code, a, b, returned, thrown);
+        } catch (Throwable t) {
+            telemetry.adviceError();
+        }
+    }
 }

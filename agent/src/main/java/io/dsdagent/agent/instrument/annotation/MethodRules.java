@@ -2,33 +2,25 @@ package io.dsdagent.agent.instrument.annotation;
 
 import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.config.TimedMethodsSetting;
+import io.dsdagent.agent.instrument.Ann;
+import io.dsdagent.agent.instrument.ClassInfo;
+import io.dsdagent.agent.instrument.MethodInfo;
 import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.Registry;
-import net.bytebuddy.description.annotation.AnnotationDescription;
-import net.bytebuddy.description.annotation.AnnotationList;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
-
-import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
-import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
-import static net.bytebuddy.matcher.ElementMatchers.nameContains;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.none;
-import static net.bytebuddy.matcher.ElementMatchers.not;
 
 /**
  * Which methods are timed or counted, and how: decided from type descriptions only (annotations are
- * matched <em>by name</em> and their values read from ByteBuddy's description of the class file, so no
- * annotation class is loaded, and Micrometer need not be on the class path).
+ * matched <em>by name</em> and their values read from the class file, so no annotation class is loaded,
+ * and Micrometer need not be on the class path; an attribute not written in the class file has its
+ * default).
  *
  * <p>Rules: a method's own {@code @Timed}/{@code @Counted} wins over the one on its declaring type, ours
  * over Micrometer's, any annotation over {@code DSD_AGENT_TIMED_METHODS}. Constructors, type initializers,
@@ -83,54 +75,66 @@ public final class MethodRules {
         return own || micrometer || !timedMethods.isEmpty();
     }
 
-    /** Types worth transforming: cheap name checks first, then declared annotations (no class loading). */
-    ElementMatcher.Junction<TypeDescription> types() {
-        List<String> names = new ArrayList<String>(4);
+    /** Descriptors of the annotations honoured. */
+    String[] annotationDescriptors() {
+        List<String> d = new ArrayList<String>(4);
         if (own) {
-            names.add(TIMED);
-            names.add(COUNTED);
+            d.add(descriptor(TIMED));
+            d.add(descriptor(COUNTED));
         }
         if (micrometer) {
-            names.add(MM_TIMED);
-            names.add(MM_COUNTED);
+            d.add(descriptor(MM_TIMED));
+            d.add(descriptor(MM_COUNTED));
         }
-        ElementMatcher.Junction<TypeDescription> listed = timedMethods.isEmpty()
-                ? none() : namedOneOf(timedMethods.keySet().toArray(new String[0]));
-        if (names.isEmpty()) {
-            return listed;
+        return d.toArray(new String[0]);
+    }
+
+    static String descriptor(String annotation) {
+        return "L" + annotation.replace('.', '/') + ";";
+    }
+
+    /**
+     * Classes worth examining: those listed in {@code DSD_AGENT_TIMED_METHODS}, and (when annotations are
+     * honoured) any class outside the boot loader, the known libraries and generated proxies.
+     */
+    boolean examines(ClassInfo c) {
+        if (c.loader == null) {
+            return false; // boot-loader classes are never the user's
         }
-        ElementMatcher.Junction<TypeDescription> skipped = nameContains("$$"); // generated proxies
+        String name = c.dottedName();
+        if (timedMethods.containsKey(name)) {
+            return true;
+        }
+        if (!own && !micrometer || name.contains("$$")) {
+            return false;
+        }
         for (String p : LIBRARIES) {
-            skipped = skipped.or(nameStartsWith(p));
+            if (name.startsWith(p)) {
+                return false;
+            }
         }
-        for (int i = 0, size = names.size(); i < size; i++) {
-            names.add(StandInPool.BY_NAME.get(names.get(i)).getName()); // the real class may be missing
-        }
-        String[] n = names.toArray(new String[0]);
-        return listed.or(not(skipped).and(isAnnotatedWith(namedOneOf(n))
-                .or(declaresMethod(isAnnotatedWith(namedOneOf(n))))));
+        return true;
     }
 
     /** The plan for {@code method} of {@code type}, or null if it is not instrumented. Never throws. */
-    MethodPlan plan(TypeDescription type, MethodDescription method) {
+    MethodPlan plan(ClassInfo type, MethodInfo method) {
         try {
             return planOrNull(type, method);
         } catch (Throwable t) {
-            Log.warnOnce("plan-" + type.getName(), "could not read the annotations of " + type.getName() + ": " + t
-                    + "; its methods are not measured");
+            Log.warnOnce("plan-" + type.dottedName(), "could not read the annotations of " + type.dottedName() + ": "
+                    + t + "; its methods are not measured");
             return null;
         }
     }
 
-    private MethodPlan planOrNull(TypeDescription type, MethodDescription m) {
-        if (m.isConstructor() || m.isTypeInitializer() || m.isAbstract() || m.isNative() || m.isSynthetic()
-                || m.isBridge()) {
+    private MethodPlan planOrNull(ClassInfo type, MethodInfo m) {
+        if (m.isInitializer() || !m.hasCode() || m.is(Opcodes.ACC_SYNTHETIC) || m.is(Opcodes.ACC_BRIDGE)) {
             return null;
         }
-        AnnotationList mine = m.getDeclaredAnnotations();
-        AnnotationList typeLevel = type.getDeclaredAnnotations();
-        String cls = type.getName();
-        String name = m.getName();
+        List<Ann> mine = m.annotations;
+        List<Ann> typeLevel = type.annotations;
+        String cls = type.dottedName();
+        String name = m.name;
         List<String> base = new ArrayList<String>(2);
         base.add("class:" + cls);
         base.add("method:" + name);
@@ -138,7 +142,7 @@ public final class MethodRules {
         String timerName = null;
         String[] timerTags = null;
         int timerType = defaultTimerType;
-        AnnotationDescription timed = pick(mine, TIMED, MM_TIMED);
+        Ann timed = pick(mine, TIMED, MM_TIMED);
         if (timed == null) {
             timed = pick(typeLevel, TIMED, MM_TIMED);
         }
@@ -162,7 +166,7 @@ public final class MethodRules {
         String counterName = null;
         String[] counterTags = null;
         boolean failuresOnly = false;
-        AnnotationDescription counted = pick(mine, COUNTED, MM_COUNTED);
+        Ann counted = pick(mine, COUNTED, MM_COUNTED);
         if (counted == null) {
             counted = pick(typeLevel, COUNTED, MM_COUNTED);
         }
@@ -176,7 +180,7 @@ public final class MethodRules {
             return null;
         }
         return new MethodPlan(cls, name, timerName, timerTags, timerType, counterName, counterTags, failuresOnly,
-                returnsStage(m));
+                returnsStage(type, m));
     }
 
     private boolean listed(String cls, String method) {
@@ -185,10 +189,10 @@ public final class MethodRules {
     }
 
     /** Ours if present and honoured, else Micrometer's if present and honoured. */
-    private AnnotationDescription pick(AnnotationList list, String ours, String theirs) {
-        AnnotationDescription found = null;
-        for (AnnotationDescription a : list) {
-            String n = StandInPool.realName(a.getAnnotationType().getName());
+    private Ann pick(List<Ann> list, String ours, String theirs) {
+        Ann found = null;
+        for (Ann a : list) {
+            String n = a.type;
             if (own && n.equals(ours)) {
                 return a;
             }
@@ -199,19 +203,14 @@ public final class MethodRules {
         return found;
     }
 
-    private static boolean isOwn(AnnotationDescription a) {
-        String n = StandInPool.realName(a.getAnnotationType().getName());
+    private static boolean isOwn(Ann a) {
+        String n = a.type;
         return n.equals(TIMED) || n.equals(COUNTED);
     }
 
-    /** An attribute's value (explicit or the annotation's default), or null if it cannot be read. */
-    static <T> T value(AnnotationDescription a, String property, Class<T> type) {
-        try {
-            Object v = a.getValue(property).resolve();
-            return type.isInstance(v) ? type.cast(v) : null;
-        } catch (Throwable t) {
-            return null; // attribute unknown to this version of the annotation, or its type is missing
-        }
+    /** An attribute's value as written in the class file, or null (not given: its default). */
+    static <T> T value(Ann a, String property, Class<T> type) {
+        return a.value(property, type);
     }
 
     private static String nameOr(String v, String def) {
@@ -246,12 +245,13 @@ public final class MethodRules {
         return t;
     }
 
-    private static boolean returnsStage(MethodDescription m) {
+    private static boolean returnsStage(ClassInfo type, MethodInfo m) {
         try {
-            TypeDescription r = m.getReturnType().asErasure();
-            return !r.isPrimitive() && r.isAssignableTo(CompletionStage.class);
+            Type r = Type.getReturnType(m.desc);
+            return r.getSort() == Type.OBJECT
+                    && type.isAssignable(r.getInternalName(), "java/util/concurrent/CompletionStage");
         } catch (Throwable t) {
-            return false; // the return type's hierarchy cannot be described: time the call itself
+            return false; // the return type's hierarchy cannot be read: time the call itself
         }
     }
 }

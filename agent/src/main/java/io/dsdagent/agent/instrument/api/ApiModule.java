@@ -2,22 +2,38 @@ package io.dsdagent.agent.instrument.api;
 
 import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.AgentServices;
+import io.dsdagent.agent.instrument.ClassInfo;
+import io.dsdagent.agent.instrument.Hook;
+import io.dsdagent.agent.instrument.MethodInfo;
 import io.dsdagent.agent.instrument.Module;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import io.dsdagent.bootstrap.Bridge;
 
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Wires the API facade: {@code io.dsdagent.api.Hooks} in whatever class loader the application has it
- * (matched by name, so a webapp's own copy is wired too). Stubs the agent does not know (a newer API
- * jar, or a stub that shares a known one's name with other parameter types) stay no-ops.
+ * (matched by name, so a webapp's own copy is wired too). Each known stub's body becomes a call to the
+ * bridge method of the same name and exact descriptor. Stubs the agent does not know (a newer API jar,
+ * or a stub that shares a known one's name with other parameter types) stay no-ops.
  */
 public final class ApiModule implements Module {
+    static final String HOOKS = "io/dsdagent/api/Hooks";
+    /** The stubs wired, as name + descriptor; each must exist on the bridge with that descriptor. */
+    static final String[] STUBS = {
+        "register(ILjava/lang/String;[Ljava/lang/String;)I",
+        "count(IJ)V",
+        "gauge(ID)V",
+        "recordNanos(IJ)V",
+        "record(ID)V",
+        "setAdd(ILjava/lang/String;)V",
+        "event(Ljava/lang/String;Ljava/lang/String;JLjava/lang/String;Ljava/lang/String;Ljava/lang/String;"
+                + "Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;)V",
+        "serviceCheck(Ljava/lang/String;IJLjava/lang/String;Ljava/lang/String;[Ljava/lang/String;)V",
+    };
+
     @Override
     public String name() {
         return "api";
@@ -25,33 +41,60 @@ public final class ApiModule implements Module {
 
     @Override
     public String[] triggers(Config config) {
-        return new String[] {CLASS + "io/dsdagent/api/Hooks"};
+        return new String[] {CLASS + HOOKS};
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, Config config, AgentServices agent) {
-        // each stub is matched by its exact signature: a newer API may add a stub with a known name and
-        // arity but other types (count(int, double)); advice bound to it would fail the whole class
-        return builder.type(named("io.dsdagent.api.Hooks"))
-                // the advice classes are located through the agent's own loader, whatever the app's loader sees
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(ApiAdvice.class.getClassLoader())
-                        .advice(stub("register", int.class, int.class, String.class, String[].class),
-                                ApiAdvice.Register.class.getName())
-                        .advice(stub("count", void.class, int.class, long.class), ApiAdvice.Count.class.getName())
-                        .advice(stub("gauge", void.class, int.class, double.class), ApiAdvice.Gauge.class.getName())
-                        .advice(stub("recordNanos", void.class, int.class, long.class),
-                                ApiAdvice.RecordNanos.class.getName())
-                        .advice(stub("record", void.class, int.class, double.class), ApiAdvice.Record.class.getName())
-                        .advice(stub("setAdd", void.class, int.class, String.class), ApiAdvice.SetAdd.class.getName())
-                        .advice(stub("event", void.class, String.class, String.class, long.class, String.class,
-                                String.class, String.class, String.class, String.class, String[].class),
-                                ApiAdvice.Event.class.getName())
-                        .advice(stub("serviceCheck", void.class, String.class, int.class, long.class, String.class,
-                                String.class, String[].class), ApiAdvice.ServiceCheck.class.getName()));
+    public Matcher prepare(Config config, AgentServices agent) {
+        final Set<String> wired = new HashSet<String>();
+        Set<String> bridge = bridgeMethods();
+        for (String s : STUBS) {
+            if (bridge.contains(s)) {
+                wired.add(s);
+            }
+        }
+        return new Matcher() {
+            @Override
+            public String[] annotations() {
+                return new String[0];
+            }
+
+            @Override
+            public boolean examines(ClassInfo c) {
+                return c.name.equals(HOOKS);
+            }
+
+            @Override
+            public Hook hook(ClassInfo c, MethodInfo m) {
+                return m.is(java.lang.reflect.Modifier.STATIC) && m.hasCode() && wired.contains(m.name + m.desc)
+                        ? Hook.replace() : null;
+            }
+        };
     }
 
-    /** The static stub {@code name} with exactly that return and those parameter types. */
-    static ElementMatcher.Junction<MethodDescription> stub(String name, Class<?> returns, Class<?>... params) {
-        return named(name).and(isStatic()).and(returns(returns)).and(takesArguments(params));
+    /** The bridge's public static methods as name + descriptor. */
+    static Set<String> bridgeMethods() {
+        Set<String> out = new HashSet<String>();
+        for (Method m : Bridge.class.getMethods()) {
+            if (Modifier.isStatic(m.getModifiers())) {
+                StringBuilder d = new StringBuilder(m.getName()).append('(');
+                for (Class<?> p : m.getParameterTypes()) {
+                    d.append(descriptor(p));
+                }
+                out.add(d.append(')').append(descriptor(m.getReturnType())).toString());
+            }
+        }
+        return out;
+    }
+
+    private static String descriptor(Class<?> c) {
+        if (c.isArray()) {
+            return c.getName().replace('.', '/');
+        }
+        if (!c.isPrimitive()) {
+            return "L" + c.getName().replace('.', '/') + ";";
+        }
+        return c == int.class ? "I" : c == long.class ? "J" : c == double.class ? "D" : c == void.class ? "V"
+                : c == boolean.class ? "Z" : c == float.class ? "F" : c == short.class ? "S" : c == byte.class ? "B" : "C";
     }
 }

@@ -1,9 +1,9 @@
 package io.dsdagent.agent.instrument.servlet;
 
+import io.dsdagent.agent.instrument.HookTable;
+import io.dsdagent.agent.instrument.Resources;
 import io.dsdagent.agent.log.Log;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -19,7 +19,7 @@ import java.lang.invoke.MethodType;
  *        ^
  *   container's loader: javax|jakarta.servlet.AsyncListener
  *        ^
- *   ListenerLoader:     JakartaAsyncListener / JavaxAsyncListener / Javax3AsyncListener (from the agent jar)
+ *   HookLoader:         JakartaAsyncListener / JavaxAsyncListener / Javax3AsyncListener (from the agent jar)
  * </pre>
  */
 public final class AsyncListeners {
@@ -56,8 +56,7 @@ public final class AsyncListeners {
         } else {
             throw new IllegalArgumentException("not a servlet AsyncListener: " + listenerType.getName());
         }
-        ListenerLoader loader = new ListenerLoader(listenerType.getClassLoader());
-        Class<?> c = loader.define(impl, bytes(impl));
+        Class<?> c = new HookTable.HookLoader(listenerType.getClassLoader()).define(impl, Resources.agentClass(impl));
         return MethodHandles.publicLookup().findConstructor(c, CTOR).asType(FACTORY);
     }
 
@@ -65,34 +64,5 @@ public final class AsyncListeners {
         ClassLoader l = listenerType.getClassLoader();
         String res = "javax/servlet/http/HttpServletMapping.class";
         return l == null ? ClassLoader.getSystemResource(res) != null : l.getResource(res) != null;
-    }
-
-    private static byte[] bytes(String className) throws Exception {
-        String res = className.replace('.', '/') + ".class";
-        InputStream in = AsyncListeners.class.getClassLoader().getResourceAsStream(res);
-        if (in == null) {
-            throw new IllegalStateException(res + " not found in the agent jar");
-        }
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[4096];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                out.write(buf, 0, n);
-            }
-            return out.toByteArray();
-        } finally {
-            in.close();
-        }
-    }
-
-    /** Defines one listener class; everything else (the servlet API, the bridge) comes from the parent. */
-    static final class ListenerLoader extends ClassLoader {
-        ListenerLoader(ClassLoader parent) {
-            super(parent);
-        }
-
-        Class<?> define(String name, byte[] b) {
-            return defineClass(name, b, 0, b.length);
-        }
     }
 }

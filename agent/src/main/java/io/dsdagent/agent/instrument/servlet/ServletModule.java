@@ -1,37 +1,26 @@
 package io.dsdagent.agent.instrument.servlet;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.AgentServices;
+import io.dsdagent.agent.instrument.ClassInfo;
+import io.dsdagent.agent.instrument.Hook;
+import io.dsdagent.agent.instrument.HookTable;
+import io.dsdagent.agent.instrument.MethodInfo;
 import io.dsdagent.agent.instrument.Module;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
-import java.util.Map;
-import java.util.WeakHashMap;
-
-import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code http.server.requests}: every javax and jakarta {@code Servlet.service}/{@code Filter.doFilter}
  * (the outermost entry of a request's first dispatch counts it) plus the containers' own entries for
  * requests no servlet sees: Tomcat's {@code StandardHostValve}, Jetty 12's {@code Server.handle},
- * Undertow's {@code Connectors.executeRootHandler}. Everything is matched by name; the agent has no
- * servlet or container API on its class path (the advice is compiled against them and inlined).
- * Advice and listener classes are named by string: loading them in the agent's loader would need
- * those APIs.
+ * Undertow's {@code Connectors.executeRootHandler}. Everything is matched by name and descriptor, and
+ * supertypes are read from class files; the agent has no servlet or container API on its class path.
+ * The woven methods call the bridge, which runs the matching hook class ({@code *Hook}, compiled against
+ * the API) defined next to the API copy the application uses ({@link HookTable}).
  */
 public final class ServletModule implements Module {
     private static final String PKG = AsyncListeners.PKG;
@@ -49,100 +38,94 @@ public final class ServletModule implements Module {
             t.add("(L" + api + "/servlet/ServletRequest;L" + api + "/servlet/ServletResponse;*");
             t.add("()L" + api + "/servlet/AsyncContext;");
         }
-        t.add(CLASS + "org/apache/catalina/core/StandardHostValve");
-        t.add(CLASS + "org/eclipse/jetty/server/Server");
-        t.add(CLASS + "io/undertow/server/Connectors");
-        t.add(CLASS + "io/undertow/server/HttpServerExchange");
+        t.add(CLASS + TOMCAT_HOST_VALVE);
+        t.add(CLASS + JETTY_SERVER);
+        t.add(CLASS + UNDERTOW_CONNECTORS);
+        t.add(CLASS + UNDERTOW_EXCHANGE);
         return t.toArray(new String[0]);
     }
 
+    static final String TOMCAT_HOST_VALVE = "org/apache/catalina/core/StandardHostValve";
+    static final String JETTY_SERVER = "org/eclipse/jetty/server/Server";
+    static final String UNDERTOW_CONNECTORS = "io/undertow/server/Connectors";
+    static final String UNDERTOW_EXCHANGE = "io/undertow/server/HttpServerExchange";
+
     @Override
-    public AgentBuilder extend(AgentBuilder builder, Config config, AgentServices agent) {
-        ClassLoader own = ServletModule.class.getClassLoader();
-        return builder
-                .type(servletOrFilter("jakarta"), new HasResource("jakarta/servlet/Servlet.class"))
-                .transform(advice(own).advice(entry("jakarta"), PKG + "JakartaServletAdvice"))
-                .type(servletOrFilter("javax"), new HasResource("javax/servlet/http/HttpServletMapping.class"))
-                .transform(advice(own).advice(entry("javax"), PKG + "JavaxServletAdvice"))
-                .type(servletOrFilter("javax"), new HasResource("javax/servlet/Servlet.class")
-                        .and(not(new HasResource("javax/servlet/http/HttpServletMapping.class"))))
-                .transform(advice(own).advice(entry("javax"), PKG + "Javax3ServletAdvice"))
-                .type(startAsyncOwner("jakarta"), new HasResource("jakarta/servlet/Servlet.class"))
-                .transform(advice(own).advice(startAsync("jakarta"), PKG + "JakartaStartAsyncAdvice"))
-                .type(startAsyncOwner("javax"), new HasResource("javax/servlet/Servlet.class"))
-                .transform(advice(own).advice(startAsync("javax"), PKG + "JavaxStartAsyncAdvice"))
-                .type(named("org.apache.catalina.core.StandardHostValve"))
-                .transform(advice(own)
-                        .advice(hostValveInvoke("jakarta"), PKG + "JakartaHostValveAdvice")
-                        .advice(hostValveInvoke("javax"), PKG + "JavaxHostValveAdvice"))
-                .type(named("org.eclipse.jetty.server.Server"))
-                .transform(advice(own).advice(named("handle").and(takesArguments(3)).and(returns(boolean.class))
-                        .and(takesArgument(0, named("org.eclipse.jetty.server.Request"))), PKG + "JettyServerAdvice"))
-                .type(named("io.undertow.server.Connectors"))
-                .transform(advice(own).advice(named("executeRootHandler").and(isStatic()).and(takesArguments(2))
-                        .and(takesArgument(1, named("io.undertow.server.HttpServerExchange"))), PKG + "UndertowRootAdvice"))
-                .type(named("io.undertow.server.HttpServerExchange"))
-                .transform(advice(own).advice(named("dispatch").and(not(isStatic())), PKG + "UndertowRootAdvice$Dispatch"));
+    public Matcher prepare(Config config, AgentServices agent) {
+        return new ServletMatcher();
     }
 
-    private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader own) {
-        // the advice classes live in the agent jar; the instrumented class's loader may not see it
-        return new AgentBuilder.Transformer.ForAdvice().include(own);
-    }
+    /** Hook ids, fixed for the agent's life. */
+    static final class ServletMatcher implements Matcher {
+        final int jakartaServlet = HookTable.define(PKG + "JakartaServletHook", "jakarta.servlet.ServletRequest", HookTable.FROM_A);
+        final int javaxServlet = HookTable.define(PKG + "JavaxServletHook", "javax.servlet.ServletRequest", HookTable.FROM_A);
+        final int javax3Servlet = HookTable.define(PKG + "Javax3ServletHook", "javax.servlet.ServletRequest", HookTable.FROM_A);
+        final int jakartaAsync = HookTable.define(PKG + "JakartaStartAsyncHook", "jakarta.servlet.AsyncContext", HookTable.FROM_RETURN);
+        final int javaxAsync = HookTable.define(PKG + "JavaxStartAsyncHook", "javax.servlet.AsyncContext", HookTable.FROM_RETURN);
+        final int jakartaValve = HookTable.define(PKG + "JakartaHostValveHook", "jakarta.servlet.ServletRequest", HookTable.FROM_A);
+        final int javaxValve = HookTable.define(PKG + "JavaxHostValveHook", "javax.servlet.ServletRequest", HookTable.FROM_A);
+        final int jetty = HookTable.define(PKG + "JettyServerHook", "org.eclipse.jetty.server.Request", HookTable.FROM_A);
+        final int undertow = HookTable.define(PKG + "UndertowRootHook", "io.undertow.server.HttpServerExchange", HookTable.FROM_A);
 
-    private static ElementMatcher.Junction<net.bytebuddy.description.type.TypeDescription> servletOrFilter(String api) {
-        // declaring an entry method is cheap to check (the class itself); the hierarchy walk comes last
-        return not(isInterface()).and(declaresMethod(entry(api)))
-                .and(hasSuperType(named(api + ".servlet.Servlet").or(named(api + ".servlet.Filter"))));
-    }
-
-    private static ElementMatcher.Junction<net.bytebuddy.description.type.TypeDescription> startAsyncOwner(String api) {
-        return not(isInterface()).and(declaresMethod(startAsync(api)))
-                .and(hasSuperType(named(api + ".servlet.ServletRequest")));
-    }
-
-    private static ElementMatcher.Junction<MethodDescription> startAsync(String api) {
-        return named("startAsync").and(not(isAbstract())).and(not(isStatic()))
-                .and(returns(named(api + ".servlet.AsyncContext")));
-    }
-
-    /** {@code service(ServletRequest, ServletResponse)} or {@code doFilter(ServletRequest, ServletResponse, FilterChain)}. */
-    private static ElementMatcher.Junction<MethodDescription> entry(String api) {
-        ElementMatcher.Junction<MethodDescription> twoArgs = takesArgument(0, named(api + ".servlet.ServletRequest"))
-                .and(takesArgument(1, named(api + ".servlet.ServletResponse")));
-        return not(isAbstract()).and(not(isStatic())).and(twoArgs).and(
-                named("service").and(takesArguments(2))
-                        .or(named("doFilter").and(takesArguments(3))
-                                .and(takesArgument(2, named(api + ".servlet.FilterChain")))));
-    }
-
-    private static ElementMatcher.Junction<MethodDescription> hostValveInvoke(String api) {
-        return named("invoke").and(takesArguments(2))
-                .and(takesArgument(0, hasSuperType(named(api + ".servlet.http.HttpServletRequest"))));
-    }
-
-    /** A class loader that can see a resource (the servlet API); answers cached, loaders held weakly. */
-    static final class HasResource extends ElementMatcher.Junction.AbstractBase<ClassLoader> {
-        private final String resource;
-        private final Map<ClassLoader, Boolean> seen = new WeakHashMap<ClassLoader, Boolean>();
-
-        HasResource(String resource) {
-            this.resource = resource;
+        @Override
+        public String[] annotations() {
+            return new String[0];
         }
 
         @Override
-        public boolean matches(ClassLoader loader) {
-            if (loader == null) {
-                return false;
+        public boolean examines(ClassInfo c) {
+            return c.loader != null; // no servlet container lives in the boot loader
+        }
+
+        @Override
+        public Hook hook(ClassInfo c, MethodInfo m) {
+            if (!m.hasCode() || m.isInitializer()) {
+                return null;
             }
-            synchronized (seen) {
-                Boolean b = seen.get(loader);
-                if (b == null) {
-                    b = loader.getResource(resource) != null;
-                    seen.put(loader, b);
+            boolean isStatic = m.is(Opcodes.ACC_STATIC);
+            if (c.name.equals(JETTY_SERVER)) {
+                return !isStatic && m.name.equals("handle") && m.desc.startsWith("(Lorg/eclipse/jetty/server/Request;")
+                        && m.desc.endsWith(")Z") && Type.getArgumentTypes(m.desc).length == 3
+                        ? Hook.call(jetty, true, true, true, 0, 1) : null;
+            }
+            if (c.name.equals(UNDERTOW_CONNECTORS)) {
+                return isStatic && m.name.equals("executeRootHandler")
+                        && m.desc.endsWith(";Lio/undertow/server/HttpServerExchange;)V")
+                        && Type.getArgumentTypes(m.desc).length == 2 ? Hook.call(undertow, true, true, false, 1, -1) : null;
+            }
+            if (c.name.equals(UNDERTOW_EXCHANGE)) {
+                return !isStatic && m.name.equals("dispatch") ? Hook.bridgeOnEntry("httpHandedOff") : null;
+            }
+            if (c.name.equals(TOMCAT_HOST_VALVE)) {
+                if (isStatic || !m.name.equals("invoke") || Type.getArgumentTypes(m.desc).length != 2) {
+                    return null;
                 }
-                return b;
+                String arg0 = Type.getArgumentTypes(m.desc)[0].getInternalName();
+                if (c.isAssignable(arg0, "jakarta/servlet/http/HttpServletRequest")) {
+                    return Hook.call(jakartaValve, true, true, false, 0, 1);
+                }
+                return c.isAssignable(arg0, "javax/servlet/http/HttpServletRequest")
+                        ? Hook.call(javaxValve, true, true, false, 0, 1) : null;
             }
+            if (isStatic || c.isInterface()) {
+                return null;
+            }
+            for (String api : new String[] {"jakarta", "javax"}) {
+                String req = "(L" + api + "/servlet/ServletRequest;L" + api + "/servlet/ServletResponse;";
+                boolean entry = m.name.equals("service") && m.desc.equals(req + ")V")
+                        || m.name.equals("doFilter") && m.desc.equals(req + "L" + api + "/servlet/FilterChain;)V");
+                if (entry && (c.isSubtypeOf(api + "/servlet/Servlet") || c.isSubtypeOf(api + "/servlet/Filter"))
+                        && c.loaderSees(api + "/servlet/Servlet.class")) {
+                    int id = api.equals("jakarta") ? jakartaServlet
+                            : c.loaderSees("javax/servlet/http/HttpServletMapping.class") ? javaxServlet : javax3Servlet;
+                    return Hook.call(id, true, true, false, 0, 1);
+                }
+                if (m.name.equals("startAsync") && m.desc.endsWith(")L" + api + "/servlet/AsyncContext;")
+                        && c.isSubtypeOf(api + "/servlet/ServletRequest")) {
+                    return Hook.call(api.equals("jakarta") ? jakartaAsync : javaxAsync, false, true, true, -1, -1);
+                }
+            }
+            return null;
         }
     }
 }

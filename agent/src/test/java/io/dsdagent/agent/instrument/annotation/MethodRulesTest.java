@@ -3,11 +3,15 @@ package io.dsdagent.agent.instrument.annotation;
 import io.dsdagent.agent.record.Registry;
 import io.dsdagent.fixture.methods.Micrometered;
 import io.dsdagent.fixture.methods.Service;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.pool.TypePool;
+import io.dsdagent.agent.instrument.ClassInfo;
+import io.dsdagent.agent.instrument.MethodInfo;
+import io.dsdagent.agent.instrument.Resources;
+import io.dsdagent.agent.instrument.Weaver;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -19,13 +23,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The rules on descriptions read from class files (as the agent reads them), switched on and off. */
 class MethodRulesTest {
-    private static final TypePool POOL = TypePool.Default.ofSystemLoader();
+    private static final String[] ANNOTATIONS = new MethodRules(true, true, Map.of(), Registry.TIMER)
+            .annotationDescriptors();
+
+    /** The class as the weaver reads it from its class file. */
+    private static Map.Entry<ClassInfo, List<MethodInfo>> read(String className) {
+        ClassLoader l = MethodRulesTest.class.getClassLoader();
+        try {
+            return Weaver.read(l, Resources.readAll(l.getResourceAsStream(className.replace('.', '/') + ".class")),
+                    ANNOTATIONS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private static MethodPlan plan(MethodRules rules, Class<?> type, String method) {
-        TypeDescription t = POOL.describe(type.getName()).resolve();
-        MethodDescription m = t.getDeclaredMethods().filter(net.bytebuddy.matcher.ElementMatchers.named(method))
-                .getOnly();
-        return rules.plan(t, m);
+        Map.Entry<ClassInfo, List<MethodInfo>> c = read(type.getName());
+        List<MethodInfo> named = c.getValue().stream().filter(m -> m.name.equals(method)).toList();
+        assertEquals(1, named.size(), method);
+        return rules.plan(c.getKey(), named.get(0));
     }
 
     @Test
@@ -33,7 +49,7 @@ class MethodRulesTest {
         MethodRules rules = new MethodRules(true, false, Map.of(), Registry.TIMER);
         assertNull(plan(rules, Micrometered.class, "named"));
         assertEquals("ours.win", plan(rules, Micrometered.class, "both").timerName);
-        assertFalse(rules.types().matches(POOL.describe("io.dsdagent.fixture.methods.Listed").resolve()));
+        assertNull(plan(rules, io.dsdagent.fixture.methods.Listed.class, "alpha"));
     }
 
     @Test
@@ -72,10 +88,13 @@ class MethodRulesTest {
     }
 
     @Test
-    void typeMatcherSkipsUnannotatedAndLibraryTypes() {
+    void classCheckSkipsLibraryTypesAndUnlistedTypesWhenAnnotationsAreOff() {
         MethodRules rules = new MethodRules(true, true, Map.of(), Registry.TIMER);
-        assertTrue(rules.types().matches(POOL.describe(Service.class.getName()).resolve()));
-        assertFalse(rules.types().matches(POOL.describe("io.dsdagent.fixture.methods.Listed").resolve()));
-        assertFalse(rules.types().matches(POOL.describe("org.junit.jupiter.api.Test").resolve()));
+        assertTrue(rules.examines(read(Service.class.getName()).getKey()));
+        assertFalse(rules.examines(read("org.junit.jupiter.api.Test").getKey()));
+        MethodRules listedOnly = new MethodRules(false, false,
+                Map.of("io.dsdagent.fixture.methods.Listed", java.util.Set.of("alpha")), Registry.TIMER);
+        assertTrue(listedOnly.examines(read("io.dsdagent.fixture.methods.Listed").getKey()));
+        assertFalse(listedOnly.examines(read(Service.class.getName()).getKey()));
     }
 }

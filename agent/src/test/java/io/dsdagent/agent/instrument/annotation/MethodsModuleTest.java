@@ -15,9 +15,8 @@ import io.dsdagent.fixture.methods.LoadedEarly;
 import io.dsdagent.fixture.methods.Micrometered;
 import io.dsdagent.fixture.methods.Service;
 import io.dsdagent.fixture.methods.TypeLevel;
+import io.dsdagent.agent.instrument.Weaver;
 import net.bytebuddy.agent.ByteBuddyAgent;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The methods module installed into this JVM with byte-buddy-agent, exactly as the agent installs it;
+ * The methods module installed into this JVM (byte-buddy-agent gives the test its Instrumentation) with
+ * the agent's own transformer and weaver;
  * fixtures live in {@code io.dsdagent.fixture.methods} and are loaded after installation, except
  * {@link LoadedEarly}, which is retransformed as on late attach.
  */
@@ -49,7 +49,7 @@ class MethodsModuleTest {
     private static Registry registry;
     private static MethodTable table;
     private static Recorded rec;
-    private static ResettableClassFileTransformer transformer;
+    private static java.lang.instrument.ClassFileTransformer transformer;
     private static Instrumentation inst;
 
     @BeforeAll
@@ -65,13 +65,18 @@ class MethodsModuleTest {
                 TimedMethodsSetting.parse(Listed.class.getName() + "[alpha];" + ListedAll.class.getName() + "[*]"),
                 Registry.TIMER);
         inst = ByteBuddyAgent.install();
-        transformer = MethodsModule.extend(Instrumenter.newBuilder(), rules, table).installOn(inst);
+        List<String> triggers = new java.util.ArrayList<>(List.of(rules.annotationDescriptors()));
+        triggers.add("class:" + Listed.class.getName().replace('.', '/'));
+        triggers.add("class:" + ListedAll.class.getName().replace('.', '/'));
+        transformer = Instrumenter.transformer(triggers, new Weaver(List.of(MethodsModule.matcher(rules, table))));
+        inst.addTransformer(transformer, true);
+        Instrumenter.retransformLoaded(inst, (io.dsdagent.agent.instrument.WeavingTransformer) transformer); // as on late attach
     }
 
     @AfterAll
     static void uninstall() {
         assertEquals(0, telemetry.adviceErrors(), "advice errors");
-        transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        inst.removeTransformer(transformer);
         Bridge.install(null);
     }
 

@@ -1,0 +1,178 @@
+package io.dsdagent.agent.instrument;
+
+import io.dsdagent.agent.log.Log;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The container hooks behind {@code Bridge.hookEnter}/{@code hookExit}. A hook is a small agent class
+ * compiled against a container API (servlet, Jetty, Undertow) with static {@code enter(Object, Object)}
+ * and/or {@code exit(int, Object, Object, Object, Throwable)}. It cannot live in the agent's loader
+ * (no container API there) nor be woven into application classes, so it is defined, once per API
+ * copy, in a child loader of the loader of its <em>anchor</em>: an API type the woven method's argument
+ * (or return value) is an instance of, so the hook links against exactly the API the application uses.
+ *
+ * <p>Per call: one {@link ClassValue} lookup on the argument's class and one {@code invokeExact}; no
+ * allocation, no lock. Hook classes and handles hang off the classes they serve ({@link ClassValue}),
+ * so an undeployed webapp's loader is not kept alive by the agent.
+ */
+public final class HookTable {
+    /** Where the anchor object comes from. */
+    public static final int FROM_A = 0;
+    public static final int FROM_B = 1;
+    public static final int FROM_RETURN = 2;
+    private static final int MAX = 64;
+    private static final MethodType ENTER = MethodType.methodType(int.class, Object.class, Object.class);
+    private static final MethodType EXIT = MethodType.methodType(void.class, int.class, Object.class, Object.class,
+            Object.class, Throwable.class);
+    private static final Def[] DEFS = new Def[MAX];
+    private static volatile int size;
+
+    private HookTable() {
+    }
+
+    /**
+     * Registers hook class {@code hookClass} (binary name, in the agent jar) anchored on {@code anchorType}
+     * taken from {@code from}; returns its id. The same pair always gets the same id.
+     */
+    public static synchronized int define(String hookClass, String anchorType, int from) {
+        for (int i = 0; i < size; i++) {
+            Def d = DEFS[i];
+            if (d.hookClass.equals(hookClass) && d.anchorType.equals(anchorType) && d.from == from) {
+                return i;
+            }
+        }
+        if (size == MAX) {
+            throw new IllegalStateException("more than " + MAX + " hook classes");
+        }
+        DEFS[size] = new Def(hookClass, anchorType, from);
+        size = size + 1; // publishes the entry
+        return size - 1;
+    }
+
+    /** {@code Bridge.hookEnter}: the hook's enter, or 0 when it has none or cannot be linked. */
+    public static int enter(int id, Object a, Object b) throws Throwable {
+        Def d = def(id);
+        Object anchor = d == null ? null : d.from == FROM_A ? a : d.from == FROM_B ? b : null;
+        if (anchor == null) {
+            return 0;
+        }
+        Handles h = d.byClass.get(anchor.getClass());
+        return h.enter == null ? 0 : (int) h.enter.invokeExact(a, b);
+    }
+
+    /** {@code Bridge.hookExit}: the hook's exit, if it has one and can be linked. */
+    public static void exit(int id, int code, Object a, Object b, Object returned, Throwable thrown) throws Throwable {
+        Def d = def(id);
+        Object anchor = d == null ? null : d.from == FROM_A ? a : d.from == FROM_B ? b : returned;
+        if (anchor == null) {
+            return;
+        }
+        Handles h = d.byClass.get(anchor.getClass());
+        if (h.exit != null) {
+            h.exit.invokeExact(code, a, b, returned, thrown);
+        }
+    }
+
+    private static Def def(int id) {
+        return id >= 0 && id < size ? DEFS[id] : null;
+    }
+
+    /** A hook's linked handles for one API copy; {@link #NONE} when it cannot be linked. */
+    static final class Handles {
+        static final Handles NONE = new Handles(null, null);
+        final MethodHandle enter;
+        final MethodHandle exit;
+
+        Handles(MethodHandle enter, MethodHandle exit) {
+            this.enter = enter;
+            this.exit = exit;
+        }
+    }
+
+    static final class Def {
+        final String hookClass;
+        final String anchorType;
+        final int from;
+        /** Handles by the anchor object's concrete class (what each call looks up). */
+        final ClassValue<Handles> byClass = new ClassValue<Handles>() {
+            @Override
+            protected Handles computeValue(Class<?> c) {
+                Class<?> anchor = find(c, anchorType, new HashSet<Class<?>>());
+                return anchor == null ? Handles.NONE : byAnchor.get(anchor);
+            }
+        };
+        /** Handles by anchor type: one hook class per API copy. */
+        final ClassValue<Handles> byAnchor = new ClassValue<Handles>() {
+            @Override
+            protected Handles computeValue(Class<?> anchor) {
+                try {
+                    return link(anchor);
+                } catch (Throwable t) {
+                    Log.warnOnce("hook-" + hookClass + "-" + anchor.getClassLoader(), "cannot link " + hookClass
+                            + " to " + anchor.getName() + " of " + anchor.getClassLoader() + ": " + t
+                            + "; those calls are not measured");
+                    return Handles.NONE;
+                }
+            }
+        };
+
+        Def(String hookClass, String anchorType, int from) {
+            this.hookClass = hookClass;
+            this.anchorType = anchorType;
+            this.from = from;
+        }
+
+        private Handles link(Class<?> anchor) throws Exception {
+            ClassLoader parent = anchor.getClassLoader();
+            if (parent == null) {
+                return Handles.NONE;
+            }
+            Class<?> c = new HookLoader(parent).define(hookClass, Resources.agentClass(hookClass));
+            MethodHandles.Lookup l = MethodHandles.publicLookup();
+            return new Handles(find(l, c, "enter", ENTER), find(l, c, "exit", EXIT));
+        }
+
+        private static MethodHandle find(MethodHandles.Lookup l, Class<?> c, String name, MethodType t)
+                throws IllegalAccessException {
+            try {
+                return l.findStatic(c, name, t);
+            } catch (NoSuchMethodException e) {
+                return null;
+            }
+        }
+
+        /** {@code c} or its nearest super class or interface named {@code name}; null if none. */
+        private static Class<?> find(Class<?> c, String name, Set<Class<?>> seen) {
+            for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+                if (k.getName().equals(name)) {
+                    return k;
+                }
+                for (Class<?> i : k.getInterfaces()) {
+                    if (seen.add(i)) {
+                        Class<?> f = find(i, name, seen);
+                        if (f != null) {
+                            return f;
+                        }
+                    }
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Defines hook classes; the container API and the bridge resolve through the parent. */
+    public static final class HookLoader extends ClassLoader {
+        public HookLoader(ClassLoader parent) {
+            super(parent);
+        }
+
+        public Class<?> define(String name, byte[] b) {
+            return defineClass(name, b, 0, b.length);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.dsdagent.agent.instrument;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Reads class files and other resources whole. */
+public final class Resources {
+    private Resources() {
+    }
+
+    /** Everything {@code in} holds; closes it. */
+    public static byte[] readAll(InputStream in) throws IOException {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(in.available(), 1024));
+            byte[] buf = new byte[8192];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } finally {
+            in.close();
+        }
+    }
+
+    /** The agent's own class file for {@code className} (binary name). */
+    public static byte[] agentClass(String className) throws IOException {
+        String res = className.replace('.', '/') + ".class";
+        InputStream in = Resources.class.getClassLoader().getResourceAsStream(res);
+        if (in == null) {
+            throw new IOException(res + " not found in the agent jar");
+        }
+        return readAll(in);
+    }
+}

@@ -1,0 +1,48 @@
+package io.dsdagent.agent.instrument.servlet;
+
+import io.dsdagent.bootstrap.Bridge;
+import javax.servlet.DispatcherType;
+import javax.servlet.ServletException;
+import javax.servlet.ServletRequest;
+import javax.servlet.ServletResponse;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+/**
+ * Hook of every javax (Servlet 3.x, no mapping API) {@code Servlet.service} and {@code Filter.doFilter}: the outermost entry of a
+ * request's first dispatch records it (unless startAsync attached a completion listener, which then
+ * does). Defined next to the container's servlet API (see {@code HookTable}); never throws.
+ */
+public final class Javax3ServletHook {
+    private Javax3ServletHook() {
+    }
+
+    public static int enter(Object request, Object unused) {
+        try {
+            ServletRequest req = (ServletRequest) request;
+            return Bridge.httpEnter(false, req instanceof HttpServletRequest
+                    && req.getDispatcherType() == DispatcherType.REQUEST);
+        } catch (Throwable t) {
+            Bridge.adviceError(t);
+            return Bridge.HTTP_UNTRACKED;
+        }
+    }
+
+    public static void exit(int code, Object req, Object resp, Object returned, Throwable thrown) {
+        try {
+            if (Bridge.httpExit(code) == Bridge.HTTP_RECORD && resp instanceof HttpServletResponse) {
+                HttpServletRequest r = (HttpServletRequest) req;
+                HttpServletResponse s = (HttpServletResponse) resp;
+                Object p = r.getAttribute("org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
+                String route = p instanceof String ? (String) p : null;
+                Throwable t = thrown;
+                if (t instanceof ServletException && ((ServletException) t).getRootCause() != null) {
+                    t = ((ServletException) t).getRootCause();
+                }
+                Bridge.httpRequest(r.getMethod(), s.getStatus(), s.isCommitted(), route, t);
+            }
+        } catch (Throwable t) {
+            Bridge.adviceError(t);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.dsdagent.agent.instrument.servlet;
+
+import io.dsdagent.bootstrap.Bridge;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+
+/**
+ * Hook of Jetty 12's {@code Server.handle}: the container's entry for requests no servlet or filter sees
+ * (no context matched: Jetty answers 404 when it returns false). Counts a request only if no
+ * servlet/filter entry inside it did.
+ */
+public final class JettyServerHook {
+    private JettyServerHook() {
+    }
+
+    public static int enter(Object request, Object response) {
+        return Bridge.httpEnter(true, true);
+    }
+
+    public static void exit(int code, Object request, Object response, Object returned, Throwable thrown) {
+        try {
+            if (Bridge.httpExit(code) == Bridge.HTTP_RECORD) {
+                Request req = (Request) request;
+                Response resp = (Response) response;
+                boolean handled = Boolean.TRUE.equals(returned);
+                Bridge.httpRequest(req.getMethod(), handled || thrown != null ? resp.getStatus() : 404,
+                        resp.isCommitted(), null, thrown);
+            }
+        } catch (Throwable t) {
+            Bridge.adviceError(t);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.dsdagent.agent.instrument.servlet;
+
+import io.dsdagent.bootstrap.Bridge;
+import io.undertow.server.HttpServerExchange;
+
+/**
+ * Hook of Undertow's {@code Connectors.executeRootHandler}: the container's entry for requests no servlet
+ * or filter sees. Counts a request only if no servlet/filter entry inside it did, it was not dispatched
+ * to another thread (which enters here again; {@code HttpServerExchange.dispatch} calls
+ * {@code Bridge.httpHandedOff}) and its response is complete.
+ */
+public final class UndertowRootHook {
+    private UndertowRootHook() {
+    }
+
+    public static int enter(Object exchange, Object unused) {
+        return Bridge.httpEnter(true, true);
+    }
+
+    public static void exit(int code, Object exchange, Object unused, Object returned, Throwable thrown) {
+        try {
+            HttpServerExchange x = (HttpServerExchange) exchange;
+            if (Bridge.httpExit(code) == Bridge.HTTP_RECORD && x.isResponseComplete()) {
+                Bridge.httpRequest(x.getRequestMethod().toString(), x.getStatusCode(), true, null, null);
+            }
+        } catch (Throwable t) {
+            Bridge.adviceError(t);
+        }
+    }
+}
