@@ -12,7 +12,7 @@ import java.net.URLClassLoader;
  * Loads junixsocket (Unix datagram sockets on Java 8-21) in a class loader of its own.
  *
  * <p>junixsocket's JNI library binds to its own package names ({@code org.newsclub.net.unix}), so it
- * cannot be relocated like ByteBuddy and JCTools; and an application may ship its own junixsocket, of
+ * cannot be relocated like ASM and JCTools; and an application may ship its own junixsocket, of
  * another version. So the agent carries junixsocket's two jars unchanged as resources
  * ({@value #RESOURCES}), copies them once into a private temporary directory, and opens them in a
  * {@link URLClassLoader} whose parent is the platform loader (the boot loader on Java 8), never the
