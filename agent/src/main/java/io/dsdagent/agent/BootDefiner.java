@@ -1,6 +1,5 @@
 package io.dsdagent.agent;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.FileOutputStream;
 import java.io.InputStream;
@@ -46,7 +45,7 @@ final class BootDefiner {
                 if (n.startsWith(BRIDGE_DIR) && n.endsWith(".class")) {
                     names.add(n.substring(0, n.length() - 6).replace('/', '.'));
                     try (InputStream in = jf.getInputStream(e)) {
-                        classes.add(readAll(in));
+                        classes.add(io.dsdagent.agent.instrument.Resources.readAll(in));
                     }
                 }
             }
@@ -147,13 +146,4 @@ final class BootDefiner {
         return !v.startsWith("1.");
     }
 
-    private static byte[] readAll(InputStream in) throws java.io.IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
-        byte[] buf = new byte[4096];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
-    }
 }

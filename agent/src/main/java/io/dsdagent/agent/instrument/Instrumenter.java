@@ -6,7 +6,6 @@ import io.dsdagent.agent.instrument.api.ApiModule;
 import io.dsdagent.agent.instrument.servlet.ServletModule;
 import io.dsdagent.agent.log.Log;
 
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -112,10 +111,8 @@ public final class Instrumenter {
                 if (WeavingTransformer.ignored(internal) || c.getName().indexOf('/') >= 0) {
                     continue; // JDK, agent, hidden and lambda classes
                 }
-                ClassLoader l = c.getClassLoader();
-                InputStream in = l == null ? ClassLoader.getSystemResourceAsStream(internal + ".class")
-                        : l.getResourceAsStream(internal + ".class");
-                if (in != null && t.candidate(internal, Resources.readAll(in))) {
+                byte[] b = Resources.classFile(c.getClassLoader(), internal);
+                if (b != null && t.candidate(internal, b)) {
                     candidates.add(c);
                 }
             } catch (Throwable e) {

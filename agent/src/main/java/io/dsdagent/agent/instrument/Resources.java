@@ -32,4 +32,21 @@ public final class Resources {
         }
         return readAll(in);
     }
+
+    /**
+     * The class file of {@code internalName} as {@code loader} (null: the boot loader) sees it, falling back
+     * to the system loader (JDK types seen from any loader); null if none can be read.
+     */
+    public static byte[] classFile(ClassLoader loader, String internalName) {
+        String res = internalName + ".class";
+        try {
+            InputStream in = loader != null ? loader.getResourceAsStream(res) : null;
+            if (in == null) {
+                in = ClassLoader.getSystemResourceAsStream(res);
+            }
+            return in == null ? null : readAll(in);
+        } catch (Exception e) {
+            return null;
+        }
+    }
 }

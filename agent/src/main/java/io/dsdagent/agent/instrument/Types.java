@@ -2,7 +2,6 @@ package io.dsdagent.agent.instrument;
 
 import org.objectweb.asm.ClassReader;
 
-import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -75,7 +74,7 @@ final class Types {
             }
         }
         String[] h = MISSING;
-        byte[] b = read(loader, type + ".class");
+        byte[] b = Resources.classFile(loader, type);
         if (b != null) {
             try {
                 ClassReader r = new ClassReader(b);
@@ -123,18 +122,5 @@ final class Types {
             }
         }
         return found;
-    }
-
-    private static byte[] read(ClassLoader loader, String resource) {
-        try {
-            InputStream in = loader != null ? loader.getResourceAsStream(resource)
-                    : ClassLoader.getSystemResourceAsStream(resource);
-            if (in == null && loader != null) {
-                in = ClassLoader.getSystemResourceAsStream(resource); // JDK types seen from any loader
-            }
-            return in == null ? null : Resources.readAll(in);
-        } catch (Exception e) {
-            return null;
-        }
     }
 }

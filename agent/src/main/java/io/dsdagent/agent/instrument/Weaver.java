@@ -394,18 +394,12 @@ public final class Weaver {
             super.visitCode();
             if (hook.kind == Hook.CALL) {
                 if (!hook.exit) {
-                    push(hook.id);
-                    loadArg(hook.argA);
-                    loadArg(hook.argB);
-                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "hookEnter", "(ILjava/lang/Object;Ljava/lang/Object;)I", false);
+                    hookEnter();
                     mv.visitInsn(Opcodes.POP);
                     return;
                 }
                 if (hook.enter) {
-                    push(hook.id);
-                    loadArg(hook.argA);
-                    loadArg(hook.argB);
-                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "hookEnter", "(ILjava/lang/Object;Ljava/lang/Object;)I", false);
+                    hookEnter();
                 } else {
                     mv.visitInsn(Opcodes.ICONST_0);
                 }
@@ -474,6 +468,14 @@ public final class Weaver {
                 mv.visitInsn(Opcodes.ATHROW);
             }
             super.visitMaxs(0, 0); // computed by the writer
+        }
+
+        /** {@code Bridge.hookEnter(id, a, b)}, its code left on the stack. */
+        private void hookEnter() {
+            push(hook.id);
+            loadArg(hook.argA);
+            loadArg(hook.argB);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "hookEnter", "(ILjava/lang/Object;Ljava/lang/Object;)I", false);
         }
 
         /** The exit call; {@code failed}: from the handler, the throwable in {@link #thrown}. */

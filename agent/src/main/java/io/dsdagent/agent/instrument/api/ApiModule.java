@@ -7,6 +7,7 @@ import io.dsdagent.agent.instrument.Hook;
 import io.dsdagent.agent.instrument.MethodInfo;
 import io.dsdagent.agent.instrument.Module;
 import io.dsdagent.bootstrap.Bridge;
+import org.objectweb.asm.Type;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -77,24 +78,9 @@ public final class ApiModule implements Module {
         Set<String> out = new HashSet<String>();
         for (Method m : Bridge.class.getMethods()) {
             if (Modifier.isStatic(m.getModifiers())) {
-                StringBuilder d = new StringBuilder(m.getName()).append('(');
-                for (Class<?> p : m.getParameterTypes()) {
-                    d.append(descriptor(p));
-                }
-                out.add(d.append(')').append(descriptor(m.getReturnType())).toString());
+                out.add(m.getName() + Type.getMethodDescriptor(m));
             }
         }
         return out;
-    }
-
-    private static String descriptor(Class<?> c) {
-        if (c.isArray()) {
-            return c.getName().replace('.', '/');
-        }
-        if (!c.isPrimitive()) {
-            return "L" + c.getName().replace('.', '/') + ";";
-        }
-        return c == int.class ? "I" : c == long.class ? "J" : c == double.class ? "D" : c == void.class ? "V"
-                : c == boolean.class ? "Z" : c == float.class ? "F" : c == short.class ? "S" : c == byte.class ? "B" : "C";
     }
 }

@@ -1,0 +1,49 @@
+package io.dsdagent.it.foundation;
+
+import io.dsdagent.it.support.ForkedJvm;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The shipped jar: every class sits under the agent's own package (ASM and JCTools relocated under
+ * {@code io.dsdagent.agent.shaded}, the bridge under {@code io.dsdagent.agent.bridge}), no annotation or
+ * API class ships, and the manifest names the agent's entry points.
+ */
+class PackagingTest {
+    @Test
+    void everyClassIsRelocatedAndTheManifestIsComplete() throws Exception {
+        try (JarFile jar = new JarFile(ForkedJvm.agentJar())) {
+            List<String> stray = new ArrayList<>();
+            int shaded = 0;
+            for (JarEntry e : Collections.list(jar.entries())) {
+                String n = e.getName();
+                if (!n.endsWith(".class")) {
+                    continue;
+                }
+                if (!n.startsWith("io/dsdagent/agent/")) {
+                    stray.add(n);
+                }
+                if (n.startsWith("io/dsdagent/agent/shaded/asm/") || n.startsWith("io/dsdagent/agent/shaded/jctools/")) {
+                    shaded++;
+                }
+            }
+            assertEquals(List.of(), stray, "classes outside io/dsdagent/agent/");
+            assertTrue(shaded > 0, "relocated ASM and JCTools present");
+            assertTrue(jar.getEntry("io/dsdagent/agent/bridge/Bridge.class") != null, "relocated bridge");
+            Attributes m = jar.getManifest().getMainAttributes();
+            assertEquals("io.dsdagent.agent.AgentMain", m.getValue("Premain-Class"));
+            assertEquals("io.dsdagent.agent.AgentMain", m.getValue("Agent-Class"));
+            assertEquals("true", m.getValue("Can-Retransform-Classes"));
+            assertEquals(null, m.getValue("Boot-Class-Path"), "nothing appended to the boot class path");
+        }
+    }
+}
