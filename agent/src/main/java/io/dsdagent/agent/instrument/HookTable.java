@@ -165,14 +165,42 @@ public final class HookTable {
         }
     }
 
-    /** Defines hook classes; the container API and the bridge resolve through the parent. */
+    /**
+     * Defines hook classes. The container API and the bridge resolve through the parent; other classes of a
+     * defined hook's own package (helpers written against the same API) are defined here too, from the agent
+     * jar, rather than found by the parent, which may see the agent jar but not the API.
+     */
     public static final class HookLoader extends ClassLoader {
+        private volatile String ownPackage;
+
         public HookLoader(ClassLoader parent) {
             super(parent);
         }
 
         public Class<?> define(String name, byte[] b) {
+            ownPackage = name.substring(0, name.lastIndexOf('.') + 1);
             return defineClass(name, b, 0, b.length);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            String own = ownPackage;
+            if (own == null || !name.startsWith(own) || name.indexOf('.', own.length()) >= 0) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null) {
+                    byte[] b;
+                    try {
+                        b = Resources.agentClass(name);
+                    } catch (java.io.IOException e) {
+                        throw new ClassNotFoundException(name, e);
+                    }
+                    c = defineClass(name, b, 0, b.length);
+                }
+                return c;
+            }
         }
     }
 }

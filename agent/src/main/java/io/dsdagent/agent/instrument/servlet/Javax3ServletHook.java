@@ -9,7 +9,8 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 /**
- * Hook of every javax (Servlet 3.x, no mapping API) {@code Servlet.service} and {@code Filter.doFilter}: the outermost entry of a
+ * Hook of every javax (Servlet 3.x, no mapping API: routes from {@link Javax3Routes}) {@code Servlet.service} and
+ * {@code Filter.doFilter}: the outermost entry of a
  * request's first dispatch records it (unless startAsync attached a completion listener, which then
  * does). Defined next to the container's servlet API (see {@code HookTable}); never throws.
  */
@@ -34,7 +35,7 @@ public final class Javax3ServletHook {
                 HttpServletRequest r = (HttpServletRequest) req;
                 HttpServletResponse s = (HttpServletResponse) resp;
                 Object p = r.getAttribute("org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
-                String route = p instanceof String ? (String) p : null;
+                String route = p instanceof String ? (String) p : Javax3Routes.route(r);
                 Throwable t = thrown;
                 if (t instanceof ServletException && ((ServletException) t).getRootCause() != null) {
                     t = ((ServletException) t).getRootCause();

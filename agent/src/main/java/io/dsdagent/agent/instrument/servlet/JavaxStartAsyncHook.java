@@ -3,13 +3,23 @@ package io.dsdagent.agent.instrument.servlet;
 import io.dsdagent.bootstrap.Bridge;
 import javax.servlet.AsyncContext;
 import javax.servlet.AsyncListener;
+import javax.servlet.http.HttpServletRequest;
 
 /**
  * Hook of every javax {@code ServletRequest.startAsync}: inside the counting servlet/filter entry,
  * attaches the completion listener right away, before any other thread can complete the async context.
  */
 public final class JavaxStartAsyncHook {
+    /** Whether this copy of the API has Servlet 4.0's mapping API (the listener then reads the route itself). */
+    private static final boolean MAPPING_API = hasMappingApi();
+
     private JavaxStartAsyncHook() {
+    }
+
+    private static boolean hasMappingApi() {
+        ClassLoader l = AsyncContext.class.getClassLoader();
+        String res = "javax/servlet/http/HttpServletMapping.class";
+        return l == null ? ClassLoader.getSystemResource(res) != null : l.getResource(res) != null;
     }
 
     public static void exit(int code, Object a, Object b, Object returned, Throwable thrown) {
@@ -17,7 +27,12 @@ public final class JavaxStartAsyncHook {
             AsyncContext ac = (AsyncContext) returned;
             if (ac != null && Bridge.httpAsyncStarting()) {
                 Object p = ac.getRequest().getAttribute("org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
-                Object l = Bridge.httpAsyncListener(AsyncListener.class, p instanceof String ? (String) p : null);
+                String route = p instanceof String ? (String) p : null;
+                if (route == null && !MAPPING_API && ac.getRequest() instanceof HttpServletRequest) {
+                    // Servlet 3.x: only here, inside the servlet, does the request still tell its servlet path
+                    route = Javax3Routes.route((HttpServletRequest) ac.getRequest());
+                }
+                Object l = Bridge.httpAsyncListener(AsyncListener.class, route);
                 if (l != null) {
                     ac.addListener((AsyncListener) l, ac.getRequest(), ac.getResponse());
                     Bridge.httpAsyncRegistered();
