@@ -4,6 +4,7 @@ import io.dsdagent.agent.aggregate.Aggregator;
 import io.dsdagent.agent.encode.EventEncoder;
 import io.dsdagent.agent.instrument.MethodSink;
 import io.dsdagent.agent.instrument.servlet.HttpMetrics;
+import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
 import io.dsdagent.agent.telemetry.Telemetry;
@@ -43,7 +44,7 @@ final class AgentSink implements Sink {
         try {
             return registry.register(type, name, tags);
         } catch (Throwable t) {
-            telemetry.adviceError();
+            failed(t);
             return -1;
         }
     }
@@ -86,7 +87,7 @@ final class AgentSink implements Sink {
                 }
             });
         } catch (Throwable t) {
-            telemetry.adviceError();
+            failed(t);
         }
     }
 
@@ -102,7 +103,7 @@ final class AgentSink implements Sink {
                 }
             });
         } catch (Throwable t) {
-            telemetry.adviceError();
+            failed(t);
         }
     }
 
@@ -137,7 +138,7 @@ final class AgentSink implements Sink {
             try {
                 h.record(nanos, method, status, committed, route, thrown);
             } catch (Throwable t) {
-                telemetry.adviceError();
+                failed(t);
             }
         }
     }
@@ -148,14 +149,36 @@ final class AgentSink implements Sink {
         try {
             return h == null ? null : h.asyncListener(listenerType, startNanos, route);
         } catch (Throwable t) {
-            telemetry.adviceError();
+            failed(t);
             return null;
         }
     }
 
     @Override
     public void adviceError(Throwable error) {
+        failed(error);
+    }
+
+    /**
+     * A failure inside instrumentation code: swallowed so the application carries on, counted in
+     * {@code dsd_agent.advice.errors}, and named once per kind and place on stderr.
+     */
+    private void failed(Throwable t) {
         telemetry.adviceError();
+        try {
+            StackTraceElement[] st = t == null ? new StackTraceElement[0] : t.getStackTrace();
+            String at = st.length == 0 ? "?" : st[0].toString();
+            for (StackTraceElement e : st) { // the agent's own frame says more than the JDK's
+                if (e.getClassName().startsWith("io.dsdagent.")) {
+                    at = e.toString();
+                    break;
+                }
+            }
+            Log.warnOnce("advice " + (t == null ? null : t.getClass().getName()) + " " + at,
+                    "instrumentation failed and was skipped (counted in dsd_agent.advice.errors): " + t + " at " + at);
+        } catch (Throwable ignored) {
+            // counted already
+        }
     }
 
     @Override
@@ -163,7 +186,7 @@ final class AgentSink implements Sink {
         try {
             return io.dsdagent.agent.instrument.HookTable.enter(hook, a, b);
         } catch (Throwable t) {
-            telemetry.adviceError();
+            failed(t);
             return 0;
         }
     }
@@ -173,7 +196,7 @@ final class AgentSink implements Sink {
         try {
             io.dsdagent.agent.instrument.HookTable.exit(hook, code, a, b, returned, thrown);
         } catch (Throwable t) {
-            telemetry.adviceError();
+            failed(t);
         }
     }
 }

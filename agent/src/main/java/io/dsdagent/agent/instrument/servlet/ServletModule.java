@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * {@code http.server.requests}: every javax and jakarta {@code Servlet.service}/{@code Filter.doFilter}
  * (the outermost entry of a request's first dispatch counts it) plus the containers' own entries for
- * requests no servlet sees: Tomcat's {@code StandardHostValve}, Jetty 12's {@code Server.handle},
+ * requests no servlet sees: Tomcat's {@code StandardHostValve}, Jetty's {@code Server.handle} (12, and 9.4-11's
+ * {@code handle(HttpChannel)}),
  * Undertow's {@code Connectors.executeRootHandler}. Everything is matched by name and descriptor, and
  * supertypes are read from class files; the agent has no servlet or container API on its class path.
  * The woven methods call the bridge, which runs the matching hook class ({@code *Hook}, compiled against
@@ -65,6 +66,7 @@ public final class ServletModule implements Module {
         final int jakartaValve = HookTable.define(PKG + "JakartaHostValveHook", "jakarta.servlet.ServletRequest", HookTable.FROM_A);
         final int javaxValve = HookTable.define(PKG + "JavaxHostValveHook", "javax.servlet.ServletRequest", HookTable.FROM_A);
         final int jetty = HookTable.define(PKG + "JettyServerHook", "org.eclipse.jetty.server.Request", HookTable.FROM_A);
+        final int jettyChannel = HookTable.define(PKG + "JettyChannelHook", "org.eclipse.jetty.server.HttpChannel", HookTable.FROM_A);
         final int undertow = HookTable.define(PKG + "UndertowRootHook", "io.undertow.server.HttpServerExchange", HookTable.FROM_A);
 
         @Override
@@ -84,7 +86,13 @@ public final class ServletModule implements Module {
             }
             boolean isStatic = m.is(Opcodes.ACC_STATIC);
             if (c.name.equals(JETTY_SERVER)) {
-                return !isStatic && m.name.equals("handle") && m.desc.startsWith("(Lorg/eclipse/jetty/server/Request;")
+                if (isStatic || !m.name.equals("handle")) {
+                    return null;
+                }
+                if (m.desc.equals("(Lorg/eclipse/jetty/server/HttpChannel;)V")) { // Jetty 9.4-11
+                    return Hook.call(jettyChannel, true, true, false, 0, -1);
+                }
+                return m.desc.startsWith("(Lorg/eclipse/jetty/server/Request;") // Jetty 12
                         && m.desc.endsWith(")Z") && Type.getArgumentTypes(m.desc).length == 3
                         ? Hook.call(jetty, true, true, true, 0, 1) : null;
             }

@@ -14,8 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Embedded Jetty 9.4 (javax.servlet 3.1: no {@code HttpServletMapping}), one servlet context at {@code /}
- * whose unmapped paths Jetty answers 404 through its own default servlet: /hello, /items/* (also as
+ * Embedded Jetty 9.4 (javax.servlet 3.1: no {@code HttpServletMapping}), one servlet context at {@code /app}
+ * whose unmapped paths Jetty answers 404 through its own default servlet (paths outside it: Jetty's server
+ * alone): /hello, /items/* (also as
  * *.item), /redirect (302), /boom (throws), /async (completed on another thread). Prints {@code port=N} when
  * ready; stops when stdin closes.
  */
@@ -29,7 +30,7 @@ public final class Jetty9App {
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
-        ctx.setContextPath("/");
+        ctx.setContextPath("/app");
         ctx.addServlet(new ServletHolder(new HttpServlet() {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
