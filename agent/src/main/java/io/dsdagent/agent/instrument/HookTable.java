@@ -132,7 +132,7 @@ public final class HookTable {
             if (parent == null) {
                 return Handles.NONE;
             }
-            Class<?> c = new HookLoader(parent).define(hookClass, Resources.agentClass(hookClass));
+            Class<?> c = HookLoader.define(parent, hookClass);
             MethodHandles.Lookup l = MethodHandles.publicLookup();
             return new Handles(find(l, c, "enter", ENTER), find(l, c, "exit", EXIT));
         }
@@ -166,26 +166,26 @@ public final class HookTable {
     }
 
     /**
-     * Defines hook classes. The container API and the bridge resolve through the parent; other classes of a
-     * defined hook's own package (helpers written against the same API) are defined here too, from the agent
-     * jar, rather than found by the parent, which may see the agent jar but not the API.
+     * Defines hook classes, from the agent jar, next to a container API. The API and the bridge resolve
+     * through the parent; the hook's own package (the hook and helpers written against the same API) is
+     * defined here, never found by the parent, which may see the agent jar but not the API.
      */
     public static final class HookLoader extends ClassLoader {
-        private volatile String ownPackage;
+        private final String ownPackage;
 
-        public HookLoader(ClassLoader parent) {
+        private HookLoader(ClassLoader parent, String ownPackage) {
             super(parent);
+            this.ownPackage = ownPackage;
         }
 
-        public Class<?> define(String name, byte[] b) {
-            ownPackage = name.substring(0, name.lastIndexOf('.') + 1);
-            return defineClass(name, b, 0, b.length);
+        /** Agent class {@code name} (binary name) defined in a new loader whose parent is {@code parent}. */
+        public static Class<?> define(ClassLoader parent, String name) throws ClassNotFoundException {
+            return new HookLoader(parent, name.substring(0, name.lastIndexOf('.') + 1)).loadClass(name);
         }
 
         @Override
         protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            String own = ownPackage;
-            if (own == null || !name.startsWith(own) || name.indexOf('.', own.length()) >= 0) {
+            if (!name.startsWith(ownPackage) || name.indexOf('.', ownPackage.length()) >= 0) {
                 return super.loadClass(name, resolve);
             }
             synchronized (getClassLoadingLock(name)) {

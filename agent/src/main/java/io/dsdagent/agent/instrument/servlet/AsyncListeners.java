@@ -1,7 +1,6 @@
 package io.dsdagent.agent.instrument.servlet;
 
 import io.dsdagent.agent.instrument.HookTable;
-import io.dsdagent.agent.instrument.Resources;
 import io.dsdagent.agent.log.Log;
 
 import java.lang.invoke.MethodHandle;
@@ -56,7 +55,7 @@ public final class AsyncListeners {
         } else {
             throw new IllegalArgumentException("not a servlet AsyncListener: " + listenerType.getName());
         }
-        Class<?> c = new HookTable.HookLoader(listenerType.getClassLoader()).define(impl, Resources.agentClass(impl));
+        Class<?> c = HookTable.HookLoader.define(listenerType.getClassLoader(), impl);
         return MethodHandles.publicLookup().findConstructor(c, CTOR).asType(FACTORY);
     }
 

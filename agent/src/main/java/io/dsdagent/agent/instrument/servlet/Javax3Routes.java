@@ -40,8 +40,9 @@ public final class Javax3Routes {
             }
             int dot = servletPath.lastIndexOf('.');
             if (dot > servletPath.lastIndexOf('/')) {
-                for (String e : p.extensions) { // "*.do"
-                    if (e.length() == servletPath.length() - dot + 1 && servletPath.endsWith(e.substring(1))) {
+                int extLength = servletPath.length() - dot;
+                for (String e : p.extensions) { // "*.do" matches ".do" at the dot
+                    if (e.length() == extLength + 1 && servletPath.regionMatches(dot, e, 1, extLength)) {
                         return e;
                     }
                 }
