@@ -19,8 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  *       {@link Chunk} owned by the caller's stripe. A writer takes the chunk with one atomic swap, so it
  *       is the only writer; if the stripe is busy it tries the next one and never spins. A full chunk is
  *       handed to the aggregator on a JCTools MPSC queue and replaced from a pool (an SPMC queue the
- *       aggregator refills). The pool bounds memory at {@code DSD_AGENT_QUEUE_SIZE} samples: when it is
- *       empty the sample is dropped and counted.</li>
+ *       aggregator refills). A writer that finds {@link #MAX_ATTEMPTS} stripes held (their writers
+ *       preempted mid-write) appends to the {@link Overflow} ring instead. Pool and ring bound memory at
+ *       {@code DSD_AGENT_QUEUE_SIZE} samples: when both are full the sample is dropped and counted.</li>
  * </ul>
  * Stripes are chosen by thread id, so any number of threads (virtual threads included) share a fixed
  * number of buffers.
@@ -42,6 +43,9 @@ public final class Recorder {
     private final int wakeThreshold;
     private final MpscAtomicArrayQueue<Chunk> full;
     private final SpmcAtomicArrayQueue<Chunk> free;
+    private final Overflow overflow;
+    private final int overflowWakeMask;
+    private final Chunk overflowScratch = new Chunk(CHUNK_SIZE); // the aggregator's, for draining the ring
     private volatile Thread consumer;
     private volatile boolean consumerParked;
 
@@ -53,7 +57,10 @@ public final class Recorder {
         this.telemetry = telemetry;
         this.stripes = stripes;
         this.stripeMask = stripes - 1;
-        int chunks = Math.max(stripes * 2, queueSamples / CHUNK_SIZE);
+        // an eighth of the budget for the ring, the rest for chunks
+        this.overflow = new Overflow(Integer.highestOneBit(Math.max(64, queueSamples / 8)));
+        this.overflowWakeMask = overflow.capacity() / 4 - 1;
+        int chunks = Math.max(stripes * 2, (queueSamples - overflow.capacity()) / CHUNK_SIZE);
         this.owned = new AtomicReferenceArray<Chunk>(stripes * PAD);
         this.recorded = new AtomicLongArray(stripes * PAD);
         this.full = new MpscAtomicArrayQueue<Chunk>(chunks);
@@ -174,7 +181,13 @@ public final class Recorder {
             }
             return;
         }
-        telemetry.drop(Telemetry.Drop.CONTENTION);
+        long pos = overflow.offer(id, bits, ref);
+        if (pos < 0) {
+            wakeConsumer();
+            telemetry.drop(Telemetry.Drop.QUEUE_FULL);
+        } else if ((pos & overflowWakeMask) == overflowWakeMask) { // every quarter ring: drain before the tick
+            wakeConsumer();
+        }
     }
 
     /** Hands a full chunk to the aggregator and returns an empty one, or the same one if the pool is dry. */
@@ -200,6 +213,20 @@ public final class Recorder {
         }
     }
 
+    /** For tests: takes stripe {@code i}'s chunk as a writer preempted mid-write would hold it. */
+    Chunk holdStripe(int i) {
+        return owned.getAndSet(i * PAD, null);
+    }
+
+    /** For tests: gives back what {@link #holdStripe} took. */
+    void releaseStripe(int i, Chunk c) {
+        owned.set(i * PAD, c);
+    }
+
+    int overflowCapacity() {
+        return overflow.capacity();
+    }
+
     // ---- aggregator side (one thread) -------------------------------------------------------------
 
     /** Receives drained chunks; must not keep them. */
@@ -215,7 +242,16 @@ public final class Recorder {
             n += consume(c, consumer);
             free.offer(c);
         }
-        return n;
+        for (;;) { // then the ring, a chunk's worth at a time
+            overflow.drainTo(overflowScratch);
+            int k = overflowScratch.size;
+            if (k > 0) {
+                n += consume(overflowScratch, consumer);
+            }
+            if (k < CHUNK_SIZE) {
+                return n;
+            }
+        }
     }
 
     /**

@@ -11,7 +11,6 @@ public final class Telemetry {
     /** Reasons a value sample or message was dropped. */
     public enum Drop {
         QUEUE_FULL("queue_full"),
-        CONTENTION("contention"),
         NAN("nan_or_infinite"),
         CONTEXT_CAP("context_cap"),
         UNKNOWN_CONTEXT("unknown_context"),

@@ -41,6 +41,21 @@ public final class Lines {
         return n;
     }
 
+    /**
+     * The agent's own report of what it lost, for failure messages: every non-zero
+     * {@code dsd_agent.samples.dropped} and {@code dsd_agent.packets.dropped} line, or "none".
+     */
+    public static String agentLosses(List<String> lines) {
+        StringBuilder b = new StringBuilder();
+        for (String l : lines) {
+            if ((l.startsWith("dsd_agent.samples.dropped:") || l.startsWith("dsd_agent.packets.dropped:"))
+                    && !l.substring(l.indexOf(':') + 1).startsWith("0|")) {
+                b.append(b.length() == 0 ? "" : ", ").append(l);
+            }
+        }
+        return b.length() == 0 ? "none" : b.toString();
+    }
+
     /** Whether any line has that name (any type or tags). */
     public static boolean any(List<String> lines, String name) {
         return lines.stream().anyMatch(l -> l.startsWith(name + ":"));

@@ -16,12 +16,14 @@ public final class UdpReceiver implements AutoCloseable {
     private final List<byte[]> datagrams = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private final long rcvbufErrorsAtOpen;
 
     public UdpReceiver() throws IOException {
         this(0);
     }
 
     public UdpReceiver(int port) throws IOException {
+        rcvbufErrorsAtOpen = rcvbufErrors();
         channel = DatagramChannel.open();
         channel.setOption(StandardSocketOptions.SO_RCVBUF, 8 * 1024 * 1024);
         channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -120,6 +122,30 @@ public final class UdpReceiver implements AutoCloseable {
             n += values * weight;
         }
         return n;
+    }
+
+    /**
+     * For failure messages: the whole machine's UDP datagrams dropped for a full receive buffer since this
+     * receiver opened (Linux {@code /proc/net/snmp} RcvbufErrors; other receivers count too).
+     */
+    public String kernelDrops() {
+        long now = rcvbufErrors();
+        return now < 0 ? "unknown" : String.valueOf(now - rcvbufErrorsAtOpen);
+    }
+
+    private static long rcvbufErrors() {
+        try {
+            List<String> snmp = java.nio.file.Files.readAllLines(java.nio.file.Paths.get("/proc/net/snmp"));
+            for (int i = 0; i + 1 < snmp.size(); i++) {
+                if (snmp.get(i).startsWith("Udp:") && snmp.get(i + 1).startsWith("Udp:")) {
+                    List<String> keys = java.util.Arrays.asList(snmp.get(i).split(" +"));
+                    return Long.parseLong(snmp.get(i + 1).split(" +")[keys.indexOf("RcvbufErrors")]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 
     @Override
