@@ -3,14 +3,14 @@ package io.dsdagent.agent.instrument.servlet;
 import io.dsdagent.bootstrap.Bridge;
 import javax.servlet.AsyncEvent;
 import javax.servlet.AsyncListener;
-import javax.servlet.ServletException;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 /**
  * Records an async javax request (Servlet 3.x: no mapping API) when its async context completes (the one allocation of an async
  * request). Never loaded by the agent's own loader: {@link AsyncListeners} defines it next to the
- * servlet API the container uses, so it may reference only that API, the bridge and {@code java.*}.
+ * servlet API the container uses, so it may reference only that API, the bridge, {@code java.*} and
+ * {@link Javax3ServletHook}, whose cause it shares (its loader defines a copy).
  */
 public final class Javax3AsyncListener implements AsyncListener {
     private final long start;
@@ -39,11 +39,11 @@ public final class Javax3AsyncListener implements AsyncListener {
 
     @Override
     public void onError(AsyncEvent event) {
-        Throwable t = event.getThrowable();
-        if (t instanceof ServletException && ((ServletException) t).getRootCause() != null) {
-            t = ((ServletException) t).getRootCause();
+        try {
+            error = Javax3ServletHook.cause(event.getThrowable());
+        } catch (Throwable t) { // the hook class could not be loaded: never fail the container's callback
+            Bridge.adviceError(t);
         }
-        error = t;
     }
 
     @Override

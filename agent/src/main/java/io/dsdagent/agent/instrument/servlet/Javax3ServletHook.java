@@ -36,14 +36,16 @@ public final class Javax3ServletHook {
                 HttpServletResponse s = (HttpServletResponse) resp;
                 Object p = r.getAttribute("org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
                 String route = p instanceof String ? (String) p : Javax3Routes.route(r);
-                Throwable t = thrown;
-                if (t instanceof ServletException && ((ServletException) t).getRootCause() != null) {
-                    t = ((ServletException) t).getRootCause();
-                }
-                Bridge.httpRequest(r.getMethod(), s.getStatus(), s.isCommitted(), route, t);
+                Bridge.httpRequest(r.getMethod(), s.getStatus(), s.isCommitted(), route, cause(thrown));
             }
         } catch (Throwable t) {
             Bridge.adviceError(t);
         }
+    }
+
+    /** What a {@code ServletException} wraps, else {@code t} itself. Also used by the async listener. */
+    static Throwable cause(Throwable t) {
+        Throwable root = t instanceof ServletException ? ((ServletException) t).getRootCause() : null;
+        return root != null ? root : t;
     }
 }

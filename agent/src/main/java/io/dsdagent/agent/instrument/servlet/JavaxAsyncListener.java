@@ -3,16 +3,14 @@ package io.dsdagent.agent.instrument.servlet;
 import io.dsdagent.bootstrap.Bridge;
 import javax.servlet.AsyncEvent;
 import javax.servlet.AsyncListener;
-import javax.servlet.ServletException;
-import javax.servlet.http.HttpServletMapping;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
-import javax.servlet.http.MappingMatch;
 
 /**
  * Records an async javax request (Servlet 4.0 API present) when its async context completes (the one allocation of an async
  * request). Never loaded by the agent's own loader: {@link AsyncListeners} defines it next to the
- * servlet API the container uses, so it may reference only that API, the bridge and {@code java.*}.
+ * servlet API the container uses, so it may reference only that API, the bridge, {@code java.*} and the hook
+ * class of its own API ({@link JavaxServletHook}, whose route and cause it shares; its loader defines a copy).
  */
 public final class JavaxAsyncListener implements AsyncListener {
     private final long start;
@@ -30,14 +28,7 @@ public final class JavaxAsyncListener implements AsyncListener {
         try {
             HttpServletRequest r = (HttpServletRequest) event.getSuppliedRequest();
             HttpServletResponse s = (HttpServletResponse) event.getSuppliedResponse();
-            Object p = r.getAttribute("org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
-            String route = p instanceof String ? (String) p : null;
-            if (route == null) {
-                HttpServletMapping m = r.getHttpServletMapping();
-                if (m != null && m.getMappingMatch() != null && m.getMappingMatch() != MappingMatch.DEFAULT) {
-                    route = m.getPattern();
-                }
-            }
+            String route = JavaxServletHook.route(r);
             Bridge.httpRequestAsync(start, r.getMethod(), s.getStatus(), true, route == null ? startRoute : route,
                     error);
         } catch (Throwable t) {
@@ -47,11 +38,11 @@ public final class JavaxAsyncListener implements AsyncListener {
 
     @Override
     public void onError(AsyncEvent event) {
-        Throwable t = event.getThrowable();
-        if (t instanceof ServletException && ((ServletException) t).getRootCause() != null) {
-            t = ((ServletException) t).getRootCause();
+        try {
+            error = JavaxServletHook.cause(event.getThrowable());
+        } catch (Throwable t) { // the hook class could not be loaded: never fail the container's callback
+            Bridge.adviceError(t);
         }
-        error = t;
     }
 
     @Override

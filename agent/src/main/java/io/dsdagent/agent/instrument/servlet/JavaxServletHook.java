@@ -35,22 +35,30 @@ public final class JavaxServletHook {
             if (Bridge.httpExit(code) == Bridge.HTTP_RECORD && resp instanceof HttpServletResponse) {
                 HttpServletRequest r = (HttpServletRequest) req;
                 HttpServletResponse s = (HttpServletResponse) resp;
-                Object p = r.getAttribute("org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
-                String route = p instanceof String ? (String) p : null;
-                if (route == null) {
-                    HttpServletMapping m = r.getHttpServletMapping();
-                    if (m != null && m.getMappingMatch() != null && m.getMappingMatch() != MappingMatch.DEFAULT) {
-                        route = m.getPattern();
-                    }
-                }
-                Throwable t = thrown;
-                if (t instanceof ServletException && ((ServletException) t).getRootCause() != null) {
-                    t = ((ServletException) t).getRootCause();
-                }
-                Bridge.httpRequest(r.getMethod(), s.getStatus(), s.isCommitted(), route, t);
+                Bridge.httpRequest(r.getMethod(), s.getStatus(), s.isCommitted(), route(r), cause(thrown));
             }
         } catch (Throwable t) {
             Bridge.adviceError(t);
         }
+    }
+
+    /**
+     * The request's route: the pattern Spring MVC matched, else the servlet mapping's pattern (none for the
+     * default servlet). Also used by the async listener.
+     */
+    static String route(HttpServletRequest r) {
+        Object p = r.getAttribute("org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
+        if (p instanceof String) {
+            return (String) p;
+        }
+        HttpServletMapping m = r.getHttpServletMapping();
+        return m != null && m.getMappingMatch() != null && m.getMappingMatch() != MappingMatch.DEFAULT
+                ? m.getPattern() : null;
+    }
+
+    /** What a {@code ServletException} wraps, else {@code t} itself. Also used by the async listener. */
+    static Throwable cause(Throwable t) {
+        Throwable root = t instanceof ServletException ? ((ServletException) t).getRootCause() : null;
+        return root != null ? root : t;
     }
 }
