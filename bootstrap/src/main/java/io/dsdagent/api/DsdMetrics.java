@@ -11,6 +11,10 @@ package io.dsdagent.api;
  * identity up on every call: fine for rare events, not for hot loops.
  *
  * <p>Tags are {@code "key:value"} strings (or a bare {@code "value"}).
+ *
+ * <p>A handle stays valid for good: when the agent has evicted its context (nothing recorded for a few
+ * flush intervals), or refused it while its context cap was full, the handle's next use registers it
+ * again (one lookup, on that call only).
  */
 public final class DsdMetrics {
     static final int COUNT = 0;
@@ -24,37 +28,37 @@ public final class DsdMetrics {
     }
 
     public static Counter counter(String name, String... tags) {
-        return new Counter(Hooks.register(COUNT, name, tags));
+        return new Counter(name, tags);
     }
 
     public static Gauge gauge(String name, String... tags) {
-        return new Gauge(Hooks.register(GAUGE, name, tags));
+        return new Gauge(name, tags);
     }
 
     public static Timer timer(String name, String... tags) {
-        return new Timer(Hooks.register(TIMER, name, tags));
+        return new Timer(name, tags);
     }
 
     public static Histogram histogram(String name, String... tags) {
-        return new Histogram(Hooks.register(HISTOGRAM, name, tags));
+        return new Histogram(name, tags);
     }
 
     public static Distribution distribution(String name, String... tags) {
-        return new Distribution(Hooks.register(DISTRIBUTION, name, tags));
+        return new Distribution(name, tags);
     }
 
     public static SetMetric set(String name, String... tags) {
-        return new SetMetric(Hooks.register(SET, name, tags));
+        return new SetMetric(name, tags);
     }
 
-    /** Adds {@code delta} to a counter, looking the identity up on this call. */
+    /** Adds {@code delta} to a counter, looking the identity up on this call (it allocates a handle). */
     public static void count(String name, long delta, String... tags) {
-        Hooks.count(Hooks.register(COUNT, name, tags), delta);
+        new Counter(name, tags).increment(delta);
     }
 
-    /** Sets a gauge, looking the identity up on this call. */
+    /** Sets a gauge, looking the identity up on this call (it allocates a handle). */
     public static void gauge(String name, double value, String... tags) {
-        Hooks.gauge(Hooks.register(GAUGE, name, tags), value);
+        new Gauge(name, tags).set(value);
     }
 
     /** Sends an event. */

@@ -11,10 +11,58 @@ final class Hooks {
     private Hooks() {
     }
 
-    /** Replaced by the agent: resolves a metric identity to a handle id once. -1 means no agent. */
+    /** What a {@code try*} stub returns: the agent took the sample (recorded, or dropped and counted). */
+    static final int TAKEN = 0;
+    /** The agent's context for the id was evicted (idle), or refused and there is room now: renew, retry. */
+    static final int STALE = 1;
+    /** The stub is not wired (no agent, or an agent older than the stub): use the older stub. */
+    static final int UNWIRED = 2;
+    /** What {@link #resolve} returns when it is not wired. */
+    static final int NO_RESOLVE = Integer.MIN_VALUE;
+
+    /**
+     * Replaced by the agent: resolves a metric identity to an id whose context the agent may evict when
+     * idle (the handle then renews it). -1: refused (cap reached); {@link #NO_RESOLVE}: not wired.
+     */
+    static int resolve(int type, String name, String[] tags) {
+        return NO_RESOLVE;
+    }
+
+    /** Replaced by the agent: adds to a counter; {@link #TAKEN}, {@link #STALE} or {@link #UNWIRED}. */
+    static int tryCount(int id, long delta) {
+        return UNWIRED;
+    }
+
+    /** Replaced by the agent: sets a gauge; as {@link #tryCount}. */
+    static int tryGauge(int id, double value) {
+        return UNWIRED;
+    }
+
+    /** Replaced by the agent: records a duration in nanoseconds; as {@link #tryCount}. */
+    static int tryRecordNanos(int id, long nanos) {
+        return UNWIRED;
+    }
+
+    /** Replaced by the agent: records a value; as {@link #tryCount}. */
+    static int tryRecord(int id, double value) {
+        return UNWIRED;
+    }
+
+    /** Replaced by the agent: adds a set member; as {@link #tryCount}. */
+    static int trySetAdd(int id, String member) {
+        return UNWIRED;
+    }
+
+    /**
+     * Replaced by the agent: resolves a metric identity to an id the agent never evicts (the stub of API
+     * jars whose handles cannot renew; this jar uses it only with an agent that lacks {@link #resolve}).
+     * -1 means no agent or refused.
+     */
     static int register(int type, String name, String[] tags) {
         return -1;
     }
+
+    // the older stubs below take ids from register: never evicted (or -1, counted as dropped)
 
     /** Replaced by the agent: adds {@code delta} to a counter. */
     static void count(int id, long delta) {

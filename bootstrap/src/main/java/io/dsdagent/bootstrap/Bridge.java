@@ -51,6 +51,92 @@ public final class Bridge {
         }
     }
 
+    /** What {@code try*} returns: taken (recorded, or dropped and counted), or stale: resolve again. */
+    public static final int TAKEN = 0;
+    public static final int STALE = 1;
+
+    public static int resolve(int type, String name, String[] tags) {
+        Sink s = sink;
+        if (s == null) {
+            return -1; // a handle made before the agent started registers on its first use
+        }
+        try {
+            return s.resolve(type, name, tags);
+        } catch (Throwable t) {
+            return -1;
+        }
+    }
+
+    public static int tryCount(int id, long delta) {
+        Sink s = sink;
+        if (s == null) {
+            notInstalled();
+            return TAKEN;
+        }
+        try {
+            return s.tryCount(id, delta);
+        } catch (Throwable t) {
+            failed(s, t);
+            return TAKEN;
+        }
+    }
+
+    public static int tryGauge(int id, double value) {
+        Sink s = sink;
+        if (s == null) {
+            notInstalled();
+            return TAKEN;
+        }
+        try {
+            return s.tryGauge(id, value);
+        } catch (Throwable t) {
+            failed(s, t);
+            return TAKEN;
+        }
+    }
+
+    public static int tryRecordNanos(int id, long nanos) {
+        Sink s = sink;
+        if (s == null) {
+            notInstalled();
+            return TAKEN;
+        }
+        try {
+            return s.tryRecordNanos(id, nanos);
+        } catch (Throwable t) {
+            failed(s, t);
+            return TAKEN;
+        }
+    }
+
+    public static int tryRecord(int id, double value) {
+        Sink s = sink;
+        if (s == null) {
+            notInstalled();
+            return TAKEN;
+        }
+        try {
+            return s.tryRecord(id, value);
+        } catch (Throwable t) {
+            failed(s, t);
+            return TAKEN;
+        }
+    }
+
+    public static int trySetAdd(int id, String member) {
+        Sink s = sink;
+        if (s == null) {
+            notInstalled();
+            return TAKEN;
+        }
+        try {
+            return s.trySetAdd(id, member);
+        } catch (Throwable t) {
+            failed(s, t);
+            return TAKEN;
+        }
+    }
+
     public static void count(int id, long delta) {
         Sink s = sink;
         if (s != null) {

@@ -14,8 +14,55 @@ public interface Sink {
     int DISTRIBUTION = 4;
     int SET = 5;
 
-    /** Resolves a metric identity to an id; -1 if it cannot be registered (cap reached, bad input). */
+    /**
+     * Resolves a metric identity to an id that stays valid for good (the context is never evicted): for
+     * handles of an API jar that cannot register again. -1 if it cannot be registered (cap reached, bad input).
+     */
     int register(int type, String name, String[] tags);
+
+    /**
+     * Resolves a metric identity for a handle that can register again: the context may be evicted when
+     * idle, and the handle then learns so from a {@code try*} call. -1 if refused (cap reached). The
+     * defaults here serve a sink that never evicts: they fall back to the older entries.
+     */
+    default int resolve(int type, String name, String[] tags) {
+        return register(type, name, tags);
+    }
+
+    /** What a {@code try*} call returns: the sample was taken (recorded, or dropped and counted). */
+    int TAKEN = 0;
+    /** The id is no longer live (evicted), or was refused and there is room now: resolve again and retry. */
+    int STALE = 1;
+
+    /** As {@link #count}, for an id from {@link #resolve}: {@link #TAKEN} or {@link #STALE}. */
+    default int tryCount(int id, long delta) {
+        count(id, delta);
+        return TAKEN;
+    }
+
+    /** As {@link #gauge}, for an id from {@link #resolve}. */
+    default int tryGauge(int id, double value) {
+        gauge(id, value);
+        return TAKEN;
+    }
+
+    /** As {@link #recordNanos}, for an id from {@link #resolve}. */
+    default int tryRecordNanos(int id, long nanos) {
+        recordNanos(id, nanos);
+        return TAKEN;
+    }
+
+    /** As {@link #record}, for an id from {@link #resolve}. */
+    default int tryRecord(int id, double value) {
+        record(id, value);
+        return TAKEN;
+    }
+
+    /** As {@link #setAdd}, for an id from {@link #resolve}. */
+    default int trySetAdd(int id, String member) {
+        setAdd(id, member);
+        return TAKEN;
+    }
 
     void count(int id, long delta);
 

@@ -5,6 +5,7 @@ import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.ContextInfo;
 import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
+import io.dsdagent.agent.record.Source;
 import io.dsdagent.agent.telemetry.Telemetry;
 import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 
@@ -55,8 +56,9 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
     private static final int BYTES = 2;
     private static final int ADVICE_ERRORS = 3;
     private static final int MESSAGES_DROPPED = 4;
-    private static final int CONTEXTS = 5;
-    private static final int SAMPLES_DROPPED = 6;
+    private static final int CONTEXTS = 5; // one gauge per Source, by ordinal
+    private static final int EVICTED = CONTEXTS + Source.values().length;
+    private static final int SAMPLES_DROPPED = EVICTED + 1;
     private static final int PACKETS_DROPPED = SAMPLES_DROPPED + Telemetry.Drop.values().length;
     private static final int SLOTS = PACKETS_DROPPED + Telemetry.SendError.values().length;
     private int[] telemetryIds;
@@ -233,9 +235,11 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
             if (ctx == null) {
                 continue;
             }
+            boolean active; // live cap (issue 14.2): whether the context had data, for its eviction
             switch (ctx.type) {
                 case Registry.COUNT: {
                     long v = recorder.takeCount(id);
+                    active = v != 0;
                     if (v != 0 && packer.timestamped(ctx, false, v, stamp)) {
                         packer.samples(Math.abs(v)); // each +1 is one sample
                     }
@@ -243,15 +247,18 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
                 }
                 case Registry.GAUGE: {
                     long bits = recorder.takeGauge(id);
-                    if (!Recorder.isUnset(bits)) {
+                    active = !Recorder.isUnset(bits);
+                    if (active) {
                         packer.timestamped(ctx, true, bits, stamp);
                     }
                     break;
                 }
                 default:
-                    flushValues(ctx);
+                    active = flushValues(ctx);
             }
+            registry.flushed(id, active);
         }
+        registry.endFlush(); // live cap: evicts idle contexts, frees the slots quarantined last flush
         if (telemetryEnabled) {
             emitTelemetry(stamp);
         }
@@ -261,16 +268,17 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
         }
     }
 
-    private void flushValues(ContextInfo ctx) {
+    /** Returns whether the context had values this interval. */
+    private boolean flushValues(ContextInfo ctx) {
         ValueState st = ctx.id < states.length ? states[ctx.id] : null;
         if (st == null) {
-            return;
+            return false;
         }
         if (st.count == 0) {
             if (++st.idleIntervals >= IDLE_EVICT) {
                 states[ctx.id] = null; // evict: frees the sample buffer of a context gone quiet
             }
-            return;
+            return false;
         }
         st.idleIntervals = 0;
         if (ctx.type == Registry.SET) {
@@ -278,7 +286,7 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
                 packer.setMember(ctx, m);
             }
             st.reset();
-            return;
+            return true;
         }
         int kind = ctx.nanos ? Packer.NANOS : Packer.DOUBLE_BITS;
         int k = st.kept;
@@ -294,6 +302,7 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
             packer.packed(ctx, st.samples, rem, k, kind, rates.forWeight(base));
         }
         st.reset();
+        return true;
     }
 
     /** Receives drained value samples. */
@@ -341,7 +350,11 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
         telemetryIds[BYTES] = registry.register(Registry.COUNT, "dsd_agent.bytes.sent");
         telemetryIds[ADVICE_ERRORS] = registry.register(Registry.COUNT, "dsd_agent.advice.errors");
         telemetryIds[MESSAGES_DROPPED] = registry.register(Registry.COUNT, "dsd_agent.messages.dropped");
-        telemetryIds[CONTEXTS] = registry.register(Registry.GAUGE, "dsd_agent.contexts");
+        for (Source s : Source.values()) {
+            telemetryIds[CONTEXTS + s.ordinal()] = registry.register(Registry.GAUGE, "dsd_agent.contexts",
+                    "source:" + s.tag);
+        }
+        telemetryIds[EVICTED] = registry.register(Registry.COUNT, "dsd_agent.contexts.evicted");
         Telemetry.Drop[] ds = Telemetry.Drop.values();
         for (int i = 0; i < ds.length; i++) {
             telemetryIds[SAMPLES_DROPPED + i] = registry.register(Registry.COUNT, "dsd_agent.samples.dropped", DROP_REASONS[i]);
@@ -362,9 +375,12 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
         for (int i = 0; i < ds.length; i++) {
             emit(SAMPLES_DROPPED + i, telemetry.dropped(ds[i]), stamp);
         }
-        ContextInfo c = registry.get(telemetryIds[CONTEXTS]);
-        if (c != null) {
-            packer.timestamped(c, true, Double.doubleToRawLongBits(registry.size()), stamp);
+        emit(EVICTED, registry.evictions(), stamp);
+        for (Source s : Source.values()) {
+            ContextInfo c = registry.get(telemetryIds[CONTEXTS + s.ordinal()]);
+            if (c != null) {
+                packer.timestamped(c, true, Double.doubleToRawLongBits(registry.live(s)), stamp);
+            }
         }
         // packets and bytes last: they cover everything sent before this point of the flush
         packer.flush();

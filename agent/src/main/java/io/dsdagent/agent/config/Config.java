@@ -30,6 +30,10 @@ public final class Config {
     public final long flushIntervalMillis;
     public final int maxPacketSize;
     public final int maxContexts;
+    /** Percent of the cap reserved for each capped source. */
+    public final int contextFloorPercent;
+    /** Idle flushes before a context is evicted. */
+    public final int contextIdleFlushes;
     public final int maxSamplesPerContext;
     public final int queueSize;
     public final boolean telemetryEnabled;
@@ -73,6 +77,8 @@ public final class Config {
         this.maxPacketSize = mps == null ? defaultPacket
                 : intValue(Setting.DSD_AGENT_MAX_PACKET_SIZE, mps, 512, 65_000, defaultPacket);
         this.maxContexts = intSetting(Setting.DSD_AGENT_MAX_CONTEXTS, 16, 10_000_000);
+        this.contextFloorPercent = intSetting(Setting.DSD_AGENT_CONTEXT_FLOOR, 0, 33);
+        this.contextIdleFlushes = intSetting(Setting.DSD_AGENT_CONTEXT_IDLE_FLUSHES, 1, 100);
         this.maxSamplesPerContext = intSetting(Setting.DSD_AGENT_MAX_SAMPLES_PER_CONTEXT, 1, 1_000_000);
         this.queueSize = intSetting(Setting.DSD_AGENT_QUEUE_SIZE, 1024, 64 * 1024 * 1024);
         this.telemetryEnabled = bool(Setting.DSD_AGENT_TELEMETRY_ENABLED);

@@ -5,7 +5,13 @@ package io.dsdagent.agent.record;
  * flush only copies these bytes. Immutable.
  */
 public final class ContextInfo {
+    /** The slot: the dense index the recorder and aggregator address the context by (reused after eviction). */
     public final int id;
+    /** The id handed to callers: the slot plus its generation (see {@link Registry#live}). */
+    public final int handle;
+    public final Source source;
+    /** The registry's lookup key (type, name, tags). */
+    final String key;
     public final int type;
     /** Values are nanoseconds, sent as milliseconds. */
     public final boolean nanos;
@@ -18,8 +24,12 @@ public final class ContextInfo {
     /** UTF-8 of {@code |#tag1,tag2,...} including constant tags, or empty. */
     public final byte[] tagBytes;
 
-    ContextInfo(int id, int type, boolean nanos, String name, String[] tags, byte[] nameBytes, byte[] typeBytes, byte[] tagBytes) {
+    ContextInfo(int id, int handle, Source source, String key, int type, boolean nanos, String name, String[] tags,
+                byte[] nameBytes, byte[] typeBytes, byte[] tagBytes) {
         this.id = id;
+        this.handle = handle;
+        this.source = source;
+        this.key = key;
         this.type = type;
         this.nanos = nanos;
         this.name = name;

@@ -6,17 +6,32 @@ import io.dsdagent.agent.telemetry.Telemetry;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * Resolves a metric identity (type, name, tags) to a dense int id once; recording then works on ids.
- * Contexts live in segments of {@value #SEGMENT} so memory grows with use and is capped by
- * {@code DSD_AGENT_MAX_CONTEXTS}. Registration is rare (a handle, a transform, a first-seen tag
- * combination) and may allocate and lock; lookups by id are lock-free.
+ * Resolves a metric identity (type, name, tags) to an id once; recording then works on ids.
+ *
+ * <p><b>Slots and ids.</b> A context lives in a slot, the dense index the recorder and aggregator use.
+ * The id handed to callers is the slot plus a generation in the high bits. A context that received
+ * nothing for {@code idleFlushes} flushes is evicted: its slot stops accepting its id at once
+ * ({@link #live} fails, so whoever caches the id registers again), stays in quarantine for one more
+ * flush so that what a racing writer put in it is still sent under the old context, and is then reused
+ * with the next generation. A reused slot therefore never takes a record meant for its previous
+ * context; a slot whose generations are used up (about 2^31 evictions spread over all slots) is retired.
+ *
+ * <p><b>The cap</b> ({@code DSD_AGENT_MAX_CONTEXTS}) bounds live contexts of the capped sources, split
+ * by {@link Shares}. The agent's own contexts ({@link #register(int, String, String...)}) are outside it,
+ * never evicted, and always take fresh slots of generation 0, so their id is their slot. Contexts
+ * registered {@link #registerPinned pinned} (handles of an API jar that cannot register again) are never
+ * evicted. Slots are at most twice the cap plus {@value #AGENT_SLOTS}, in segments of {@value #SEGMENT}
+ * allocated as they are first used.
+ *
+ * <p>Registration and eviction may allocate and take this object's lock; {@link #live} and {@link #get}
+ * are lock-free reads.
  */
 public final class Registry {
     /** Flag or-ed into a type: values are nanoseconds, sent as milliseconds (timers; timed h/d). */
@@ -27,40 +42,68 @@ public final class Registry {
     public static final int HISTOGRAM = 3;
     public static final int DISTRIBUTION = 4;
     public static final int SET = 5;
+    /** Default of {@code DSD_AGENT_CONTEXT_FLOOR} and {@code DSD_AGENT_CONTEXT_IDLE_FLUSHES}. */
+    public static final int DEFAULT_FLOOR_PERCENT = 10;
+    public static final int DEFAULT_IDLE_FLUSHES = 5;
     static final int SHIFT = 10;
     static final int SEGMENT = 1 << SHIFT;
     static final int MASK = SEGMENT - 1;
+    private static final int AGENT_SLOTS = 1024;
+    private static final byte FREE = 0;
+    private static final byte LIVE = 1;
+    private static final byte PINNED = 2;
+    private static final byte RETIRING = 3;
+    private static final byte RETIRED = 4;
     private static final byte[][] TYPE_BYTES = {
         ascii("|c"), ascii("|g"), ascii("|ms"), ascii("|h"), ascii("|d"), ascii("|s")
     };
 
-    private final int maxContexts;
+    private final Shares shares;
+    private final int idleFlushes;
     private final int stripes;
     private final String[] constantTags;
-    private final Telemetry telemetry;
+    private final int slotBits;
+    private final int slotMask;
+    private final int maxGeneration;
     private final ConcurrentHashMap<String, Integer> byKey = new ConcurrentHashMap<String, Integer>();
+    private final SlotQueue free = new SlotQueue();
     final AtomicReferenceArray<Segment> segments;
     private volatile int count;
+    private volatile long evictions;
 
     /** Per-segment storage; counts are striped so threads on different stripes never share a line. */
     static final class Segment {
         final ContextInfo[] infos = new ContextInfo[SEGMENT];
-        final java.util.concurrent.atomic.AtomicLongArray counts;
-        final java.util.concurrent.atomic.AtomicLongArray gauges;
+        final AtomicLongArray counts;
+        final AtomicLongArray gauges;
+        /** The id of the slot's live context, -1 while it has none: what {@link #live} compares. */
+        final AtomicIntegerArray handles = new AtomicIntegerArray(SEGMENT);
+        /** Guarded by the registry's lock. */
+        final byte[] states = new byte[SEGMENT];
+        final int[] generations = new int[SEGMENT];
+        /** Consecutive flushes without data; the aggregator thread's only. */
+        final int[] idle = new int[SEGMENT];
 
         Segment(int stripes) {
-            counts = new java.util.concurrent.atomic.AtomicLongArray(stripes * SEGMENT);
-            gauges = new java.util.concurrent.atomic.AtomicLongArray(SEGMENT);
+            counts = new AtomicLongArray(stripes * SEGMENT);
+            gauges = new AtomicLongArray(SEGMENT);
             for (int i = 0; i < SEGMENT; i++) {
                 gauges.lazySet(i, Recorder.GAUGE_UNSET);
+                handles.lazySet(i, -1);
             }
         }
     }
 
+    /** With the default floor and idle flushes; {@code telemetry} is kept for the constructor's callers. */
     public Registry(int maxContexts, int stripes, List<String> constantTags, Telemetry telemetry) {
-        this.maxContexts = maxContexts;
+        this(maxContexts, DEFAULT_FLOOR_PERCENT, DEFAULT_IDLE_FLUSHES, stripes, constantTags);
+    }
+
+    /** {@code floorPercent}: each capped source's reserved share (0-33); {@code idleFlushes}: flushes before eviction. */
+    public Registry(int maxContexts, int floorPercent, int idleFlushes, int stripes, List<String> constantTags) {
+        this.shares = new Shares(maxContexts, floorPercent);
+        this.idleFlushes = Math.max(1, idleFlushes);
         this.stripes = stripes;
-        this.telemetry = telemetry;
         List<String> consts = new ArrayList<String>();
         for (String t : constantTags) {
             String s = Sanitizer.tag(t);
@@ -69,10 +112,14 @@ public final class Registry {
             }
         }
         this.constantTags = consts.toArray(new String[0]);
-        this.segments = new AtomicReferenceArray<Segment>((maxContexts + SEGMENT - 1) / SEGMENT + 1);
+        int space = Integer.highestOneBit(Math.max(SEGMENT, 2 * maxContexts + AGENT_SLOTS - 1)) << 1;
+        this.slotBits = Integer.numberOfTrailingZeros(space);
+        this.slotMask = space - 1;
+        this.maxGeneration = (1 << (31 - slotBits)) - 1;
+        this.segments = new AtomicReferenceArray<Segment>(space >>> SHIFT);
     }
 
-    /** Number of ids handed out so far; ids are {@code 0..size()-1}. */
+    /** Slots handed out so far (live, quarantined or free); slots are {@code 0..size()-1}. */
     public int size() {
         return count;
     }
@@ -81,93 +128,171 @@ public final class Registry {
         return constantTags.clone();
     }
 
-    /** The context for an id, or null. */
-    public ContextInfo get(int id) {
-        if (id < 0) {
+    /** The context in a slot, or null (a free slot). */
+    public ContextInfo get(int slot) {
+        if (slot < 0) {
             return null;
         }
-        Segment s = segments.get(id >>> SHIFT);
-        return s == null ? null : s.infos[id & MASK];
+        Segment s = segments.get(slot >>> SHIFT);
+        return s == null ? null : s.infos[slot & MASK];
     }
 
-    Segment segment(int id) {
-        return segments.get(id >>> SHIFT);
+    Segment segment(int slot) {
+        return segments.get(slot >>> SHIFT);
     }
 
     /**
-     * Resolves {@code type/name/tags} to an id, creating the context on first sight; -1 when the cap
-     * {@code DSD_AGENT_MAX_CONTEXTS} is reached or the type is unknown (counted, one warning).
+     * The slot of {@code id} while its context is live, else -1 (refused, evicted, or not an id): the
+     * generation check of the record path, one compare.
      */
+    public int live(int id) {
+        if (id < 0) {
+            return -1;
+        }
+        int slot = id & slotMask;
+        Segment s = segments.get(slot >>> SHIFT);
+        return s != null && s.handles.get(slot & MASK) == id ? slot : -1;
+    }
+
+    /** Whether {@code source} has room under the cap now; a lock-free hint for ids refused earlier. */
+    public boolean hasRoom(Source source) {
+        return shares.hasRoom(source);
+    }
+
+    /** The agent's own context (telemetry, samplers): outside the cap, never evicted; its id is its slot. */
     public int register(int type, String name, String... tags) {
+        return register(Source.AGENT, true, type, name, tags);
+    }
+
+    /**
+     * Resolves {@code type/name/tags} for {@code source} to an id, creating the context on first sight;
+     * -1 when the cap refuses it (one warning; the caller counts each sample it cannot record) or the
+     * type is unknown. The context is evicted after {@code idleFlushes} idle flushes.
+     */
+    public int register(Source source, int type, String name, String... tags) {
+        return register(source, source == Source.AGENT, type, name, tags);
+    }
+
+    /** As {@link #register(Source, int, String, String...)}, but never evicted: for ids that cannot be renewed. */
+    public int registerPinned(Source source, int type, String name, String... tags) {
+        return register(source, true, type, name, tags);
+    }
+
+    private int register(Source source, boolean pinned, int type, String name, String[] tags) {
         boolean nanos = (type & NANOS) != 0 || type == TIMER;
         type &= ~NANOS;
         if (type < 0 || type >= TYPE_BYTES.length) {
             return -1;
         }
-        String sName = Sanitizer.name(name);
-        TreeSet<String> sorted = new TreeSet<String>();
-        if (tags != null) {
-            for (String t : tags) {
-                if (t != null) {
-                    String s = Sanitizer.tag(t);
-                    if (!s.isEmpty()) {
-                        sorted.add(s);
-                    }
-                }
-            }
-        }
-        StringBuilder key = new StringBuilder(sName.length() + 32).append(type).append(nanos ? 'n' : 'v')
-                .append('\u0000').append(sName);
-        for (String t : sorted) {
-            key.append('\u0000').append(t);
-        }
-        String k = key.toString();
-        Integer existing = byKey.get(k);
-        if (existing != null) {
+        ContextKeys k = new ContextKeys(type, nanos, name, tags);
+        Integer existing = byKey.get(k.key);
+        if (existing != null && live(existing) >= 0 && !(pinned && state(existing) == LIVE)) {
             return existing;
         }
         synchronized (this) {
-            existing = byKey.get(k);
+            existing = byKey.get(k.key);
             if (existing != null) {
+                if (pinned && state(existing) == LIVE) {
+                    segment(existing & slotMask).states[existing & MASK] = PINNED;
+                }
                 return existing;
             }
-            int id = count;
-            if (id >= maxContexts) {
-                telemetry.drop(Telemetry.Drop.CONTEXT_CAP);
-                Log.warnOnce("context-cap", "metric context cap reached (" + maxContexts
-                        + "): new name/tag combinations are dropped; raise DSD_AGENT_MAX_CONTEXTS");
+            if (!shares.admits(source)) {
+                refused(source);
                 return -1;
             }
-            Segment seg = segments.get(id >>> SHIFT);
+            int slot = source.capped() ? free.poll() : -1;
+            if (slot < 0) {
+                slot = count;
+                if (slot > slotMask) {
+                    refused(source);
+                    return -1;
+                }
+            }
+            Segment seg = segments.get(slot >>> SHIFT);
             if (seg == null) {
                 seg = new Segment(stripes);
-                segments.set(id >>> SHIFT, seg);
+                segments.set(slot >>> SHIFT, seg);
             }
-            String[] tagArr = sorted.toArray(new String[0]);
-            seg.infos[id & MASK] = new ContextInfo(id, type, nanos, sName, tagArr,
-                    sName.getBytes(StandardCharsets.UTF_8), TYPE_BYTES[type], renderTags(tagArr));
-            byKey.put(k, id);
-            count = id + 1; // publishes the context to the aggregator
+            int i = slot & MASK;
+            int generation = slot < count ? seg.generations[i] + 1 : 0;
+            int id = generation << slotBits | slot;
+            for (int s = 0; s < stripes; s++) { // a writer that raced the old context's eviction by a whole interval
+                seg.counts.lazySet(s * SEGMENT + i, 0);
+            }
+            seg.gauges.lazySet(i, Recorder.GAUGE_UNSET);
+            seg.generations[i] = generation;
+            seg.states[i] = pinned ? PINNED : LIVE;
+            seg.infos[i] = new ContextInfo(slot, id, source, k.key, type, nanos, k.name, k.tags, k.nameBytes(),
+                    TYPE_BYTES[type], k.tagBytes(constantTags));
+            seg.handles.set(i, id); // publishes the context to recording threads
+            byKey.put(k.key, id);
+            shares.added(source);
+            if (slot == count) {
+                count = slot + 1; // publishes the slot to the aggregator
+            }
             return id;
         }
     }
 
-    private byte[] renderTags(String[] tags) {
-        TreeSet<String> all = new TreeSet<String>(Arrays.asList(tags));
-        all.addAll(Arrays.asList(constantTags));
-        if (all.isEmpty()) {
-            return new byte[0];
-        }
-        StringBuilder sb = new StringBuilder("|#");
-        boolean first = true;
-        for (String t : all) {
-            if (!first) {
-                sb.append(',');
+    private byte state(int id) {
+        int slot = id & slotMask;
+        return segment(slot).states[slot & MASK];
+    }
+
+    private void refused(Source source) {
+        Log.warnOnce("context-cap-" + source.tag, "metric context cap reached for " + source.tag + " ("
+                + shares.cap() + " live contexts, " + shares.floor() + " reserved per source): new name/tag"
+                + " combinations are dropped until idle ones are evicted; raise DSD_AGENT_MAX_CONTEXTS");
+    }
+
+    // ---- aggregator side -------------------------------------------------------------------------
+
+    /** The aggregator flushed {@code slot}; {@code active}: it had data this interval. Aggregator thread only. */
+    public void flushed(int slot, boolean active) {
+        Segment seg = segment(slot);
+        int i = slot & MASK;
+        seg.idle[i] = active ? 0 : seg.idle[i] + 1;
+    }
+
+    /**
+     * At the end of a flush: frees the slots quarantined at the previous flush (their last data has just
+     * been sent) and evicts the contexts idle for {@code idleFlushes} flushes. Aggregator thread only.
+     */
+    public synchronized void endFlush() {
+        int n = count;
+        for (int slot = 0; slot < n; slot++) {
+            Segment seg = segments.get(slot >>> SHIFT);
+            int i = slot & MASK;
+            byte st = seg.states[i];
+            if (st == RETIRING) {
+                seg.infos[i] = null;
+                seg.idle[i] = 0;
+                if (seg.generations[i] < maxGeneration) {
+                    seg.states[i] = FREE;
+                    free.add(slot);
+                } else {
+                    seg.states[i] = RETIRED;
+                }
+            } else if (st == LIVE && seg.idle[i] >= idleFlushes) {
+                ContextInfo c = seg.infos[i];
+                byKey.remove(c.key, c.handle); // first: a lookup racing this still gets a live id
+                seg.handles.set(i, -1);
+                seg.states[i] = RETIRING;
+                shares.removed(c.source);
+                evictions++;
             }
-            sb.append(t);
-            first = false;
         }
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Live contexts of {@code source} (for {@code dsd_agent.contexts}). */
+    public synchronized int live(Source source) {
+        return shares.live(source);
+    }
+
+    /** Contexts evicted so far (for {@code dsd_agent.contexts.evicted}). */
+    public long evictions() {
+        return evictions;
     }
 
     private static byte[] ascii(String s) {

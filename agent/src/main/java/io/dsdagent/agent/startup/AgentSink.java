@@ -7,12 +7,13 @@ import io.dsdagent.agent.instrument.servlet.HttpMetrics;
 import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
+import io.dsdagent.agent.instrument.api.ApiRecorder;
 import io.dsdagent.agent.telemetry.Telemetry;
 import io.dsdagent.bootstrap.Sink;
 
 /** Connects the bridge to the recorder; every entry point swallows its own failures. */
 final class AgentSink implements Sink {
-    private final Recorder recorder;
+    private final ApiRecorder api;
     private final Registry registry;
     private final Aggregator aggregator;
     private final Telemetry telemetry;
@@ -23,7 +24,7 @@ final class AgentSink implements Sink {
 
     AgentSink(Recorder recorder, Aggregator aggregator, Telemetry telemetry,
               java.util.concurrent.atomic.AtomicReference<byte[]> originSuffix) {
-        this.recorder = recorder;
+        this.api = new ApiRecorder(recorder, telemetry);
         this.registry = recorder.registry();
         this.aggregator = aggregator;
         this.telemetry = telemetry;
@@ -40,38 +41,63 @@ final class AgentSink implements Sink {
     }
 
     @Override
+    public int resolve(int type, String name, String[] tags) {
+        return api.resolve(type, name, tags);
+    }
+
+    @Override
     public int register(int type, String name, String[] tags) {
-        try {
-            return registry.register(type, name, tags);
-        } catch (Throwable t) {
-            failed(t);
-            return -1;
-        }
+        return api.register(type, name, tags);
+    }
+
+    @Override
+    public int tryCount(int id, long delta) {
+        return api.tryCount(id, delta);
+    }
+
+    @Override
+    public int tryGauge(int id, double value) {
+        return api.tryGauge(id, value);
+    }
+
+    @Override
+    public int tryRecordNanos(int id, long nanos) {
+        return api.tryRecordNanos(id, nanos);
+    }
+
+    @Override
+    public int tryRecord(int id, double value) {
+        return api.tryRecord(id, value);
+    }
+
+    @Override
+    public int trySetAdd(int id, String member) {
+        return api.trySetAdd(id, member);
     }
 
     @Override
     public void count(int id, long delta) {
-        recorder.count(id, delta);
+        api.count(id, delta);
     }
 
     @Override
     public void gauge(int id, double value) {
-        recorder.gauge(id, value);
+        api.gauge(id, value);
     }
 
     @Override
     public void recordNanos(int id, long nanos) {
-        recorder.recordNanos(id, nanos);
+        api.recordNanos(id, nanos);
     }
 
     @Override
     public void record(int id, double value) {
-        recorder.record(id, value);
+        api.record(id, value);
     }
 
     @Override
     public void setAdd(int id, String member) {
-        recorder.setAdd(id, member);
+        api.setAdd(id, member);
     }
 
     @Override

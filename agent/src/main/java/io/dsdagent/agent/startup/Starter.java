@@ -42,7 +42,8 @@ public final class Starter {
             return;
         }
         final Telemetry telemetry = new Telemetry();
-        Registry registry = new Registry(config.maxContexts, Recorder.defaultStripes(), config.constantTags, telemetry);
+        Registry registry = new Registry(config.maxContexts, config.contextFloorPercent, config.contextIdleFlushes,
+                Recorder.defaultStripes(), config.constantTags);
         Recorder recorder = new Recorder(registry, telemetry, Recorder.defaultStripes(), config.queueSize);
         final AtomicReference<byte[]> origin = new AtomicReference<byte[]>(new byte[0]);
         long offset = ThreadLocalRandom.current().nextLong(config.flushIntervalMillis);
@@ -56,7 +57,7 @@ public final class Starter {
         }, telemetry, config.flushIntervalMillis, offset, config.maxSamplesPerContext,
                 config.telemetryEnabled, Aggregator.Clock.SYSTEM);
         final AgentSink sink = new AgentSink(recorder, aggregator, telemetry, origin);
-        sink.setHttp(new HttpMetrics(registry, recorder, config.httpType, config.httpMaxContexts));
+        sink.setHttp(new HttpMetrics(registry, recorder, telemetry, config.httpType, config.httpMaxContexts));
         Bridge.install(sink);
         aggregator.addTickTask(new Samplers(config, recorder, offset));
         aggregator.start();

@@ -3,7 +3,9 @@ package io.dsdagent.agent.instrument.annotation;
 import io.dsdagent.agent.instrument.MethodSink;
 import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.Recorder;
+import io.dsdagent.agent.record.ContextRef;
 import io.dsdagent.agent.record.Registry;
+import io.dsdagent.agent.record.Source;
 import io.dsdagent.agent.telemetry.Telemetry;
 
 import java.util.HashMap;
@@ -17,16 +19,19 @@ import java.util.function.BiConsumer;
 /**
  * The instrumented methods, by the int id their advice carries. Each method's metric contexts are
  * resolved when it is instrumented ({@code exception:none}, {@code result:success}) or, for an exception
- * type, the first time it is thrown; after that a call records through plain array reads: no lookup by
- * name, no allocation, no lock. A method keeps at most {@value #MAX_EXCEPTION_TYPES} exception types;
- * further ones share {@code exception:other}, counted in {@link #otherExceptions()}.
+ * type, the first time it is thrown; after that a call records through plain array reads and one
+ * generation compare ({@link ContextRef}): no lookup by name, no allocation, no lock. A context evicted
+ * while the method was idle registers again on the method's next call. A method keeps at most
+ * {@value #MAX_EXCEPTION_TYPES} exception types; further ones share {@code exception:other}, counted in
+ * {@link #otherExceptions()}.
  *
- * <p>Entries are never removed: a class unloaded and loaded again gets the same id (same plan, same
- * key), and exception classes held here are a bounded handful per method.
+ * <p>Exception types are keyed by their binary name, never by {@code Class}: nothing here keeps an
+ * application class or its loader reachable, and a webapp deployed again (a new loader, the same
+ * exception class) keeps its exception tags. Entries are never removed: a class unloaded and loaded
+ * again gets the same id (same plan, same key).
  */
 public final class MethodTable implements MethodSink {
     static final int MAX_EXCEPTION_TYPES = 8;
-    private static final int NONE = Integer.MIN_VALUE;
 
     private final Registry registry;
     private final Recorder recorder;
@@ -104,25 +109,37 @@ public final class MethodTable implements MethodSink {
                 telemetry.drop(Telemetry.Drop.UNKNOWN_CONTEXT);
                 return;
             }
-            int timer;
-            int counter;
+            ContextRef timer;
+            ContextRef counter;
             if (thrown == null) {
                 timer = entry.timerNone;
                 counter = entry.counterSuccess;
             } else {
-                Outcomes o = entry.outcomes(thrown.getClass());
-                int i = o.indexOf(thrown.getClass());
+                Class<?> type = thrown.getClass();
+                String name = type.getName(); // cached by the class: no allocation
+                Outcomes o = entry.outcomes(name, type);
+                int i = o.indexOf(name);
                 if (i == o.types.length - 1 && o.types[i] == null) {
                     otherExceptions.incrementAndGet();
                 }
                 timer = o.timers[i];
                 counter = o.counters[i];
             }
-            if (withTimer && timer != NONE) {
-                recorder.recordNanos(timer, nanos);
+            if (withTimer && timer != null) {
+                int slot = timer.slot();
+                if (slot >= 0) {
+                    recorder.recordNanos(slot, nanos);
+                } else {
+                    telemetry.drop(Telemetry.Drop.CONTEXT_CAP);
+                }
             }
-            if (counter != NONE) {
-                recorder.count(counter, 1);
+            if (counter != null) {
+                int slot = counter.slot();
+                if (slot >= 0) {
+                    recorder.count(slot, 1);
+                } else {
+                    telemetry.drop(Telemetry.Drop.CONTEXT_CAP);
+                }
             }
         } catch (Throwable t) {
             telemetry.adviceError();
@@ -142,37 +159,39 @@ public final class MethodTable implements MethodSink {
     /** One method's contexts. */
     final class Entry {
         final MethodPlan plan;
-        final int timerNone;
-        final int counterSuccess;
+        /** Null when the method has no such context. */
+        final ContextRef timerNone;
+        final ContextRef counterSuccess;
         /** Copy-on-write; the last slot is {@code exception:other} (type null) once the cap is reached. */
-        private volatile Outcomes outcomes = new Outcomes(new Class<?>[0], new int[0], new int[0]);
+        private volatile Outcomes outcomes = new Outcomes(new String[0], new ContextRef[0], new ContextRef[0]);
 
         Entry(MethodPlan plan) {
             this.plan = plan;
             this.timerNone = timer(plan, "none");
-            this.counterSuccess = plan.counterName == null || plan.failuresOnly ? NONE : counter(plan, "success", "none");
+            this.counterSuccess = plan.counterName == null || plan.failuresOnly ? null : counter(plan, "success", "none");
         }
 
-        /** Outcomes holding {@code type} (or the overflow slot): the current ones unless {@code type} is new. */
-        Outcomes outcomes(Class<?> type) {
+        /** Outcomes holding {@code name} (or the overflow slot): the current ones unless the type is new. */
+        Outcomes outcomes(String name, Class<?> type) {
             Outcomes o = outcomes;
-            if (o.indexOf(type) >= 0) {
+            if (o.indexOf(name) >= 0) {
                 return o;
             }
-            return add(type);
+            return add(name, type);
         }
 
-        private synchronized Outcomes add(Class<?> type) {
+        /** {@code type} only names the tag: it is not kept. */
+        private synchronized Outcomes add(String name, Class<?> type) {
             Outcomes o = outcomes;
-            if (o.indexOf(type) >= 0) {
+            if (o.indexOf(name) >= 0) {
                 return o;
             }
             int n = o.types.length;
             String tag;
-            Class<?> slotType;
+            String slotType;
             if (n < MAX_EXCEPTION_TYPES) {
                 tag = exceptionTag(type);
-                slotType = type;
+                slotType = name;
             } else {
                 tag = "other";
                 slotType = null;
@@ -180,30 +199,31 @@ public final class MethodTable implements MethodSink {
                         + plan.methodName + " threw more than " + MAX_EXCEPTION_TYPES
                         + " exception types; further ones are tagged exception:other");
             }
-            Class<?>[] types = new Class<?>[n + 1];
-            int[] timers = new int[n + 1];
-            int[] counters = new int[n + 1];
+            String[] types = new String[n + 1];
+            ContextRef[] timers = new ContextRef[n + 1];
+            ContextRef[] counters = new ContextRef[n + 1];
             System.arraycopy(o.types, 0, types, 0, n);
             System.arraycopy(o.timers, 0, timers, 0, n);
             System.arraycopy(o.counters, 0, counters, 0, n);
             types[n] = slotType;
             timers[n] = timer(plan, tag);
-            counters[n] = plan.counterName == null ? NONE : counter(plan, "failure", tag);
+            counters[n] = plan.counterName == null ? null : counter(plan, "failure", tag);
             Outcomes grown = new Outcomes(types, timers, counters);
             outcomes = grown;
             return grown;
         }
     }
 
-    private int timer(MethodPlan plan, String exception) {
+    private ContextRef timer(MethodPlan plan, String exception) {
         if (plan.timerName == null) {
-            return NONE;
+            return null;
         }
-        return registry.register(plan.timerType, plan.timerName, with(plan.timerTags, "exception:" + exception));
+        return new ContextRef(registry, Source.METHODS, plan.timerType, plan.timerName,
+                with(plan.timerTags, "exception:" + exception));
     }
 
-    private int counter(MethodPlan plan, String result, String exception) {
-        return registry.register(Registry.COUNT, plan.counterName,
+    private ContextRef counter(MethodPlan plan, String result, String exception) {
+        return new ContextRef(registry, Source.METHODS, Registry.COUNT, plan.counterName,
                 with(plan.counterTags, "result:" + result, "exception:" + exception));
     }
 
@@ -214,23 +234,23 @@ public final class MethodTable implements MethodSink {
         return out;
     }
 
-    /** Exception types seen by one method and their context ids; immutable. */
+    /** Exception types (binary names) seen by one method and their contexts; immutable. */
     static final class Outcomes {
-        final Class<?>[] types;
-        final int[] timers;
-        final int[] counters;
+        final String[] types;
+        final ContextRef[] timers;
+        final ContextRef[] counters;
 
-        Outcomes(Class<?>[] types, int[] timers, int[] counters) {
+        Outcomes(String[] types, ContextRef[] timers, ContextRef[] counters) {
             this.types = types;
             this.timers = timers;
             this.counters = counters;
         }
 
-        /** Index of {@code type}, else of the overflow slot if the cap is reached, else -1. */
-        int indexOf(Class<?> type) {
-            Class<?>[] t = types;
+        /** Index of the type named {@code name}, else of the overflow slot if the cap is reached, else -1. */
+        int indexOf(String name) {
+            String[] t = types;
             for (int i = 0; i < t.length; i++) {
-                if (t[i] == type) {
+                if (t[i] == name || name.equals(t[i])) {
                     return i;
                 }
             }

@@ -24,6 +24,13 @@ public final class ApiModule implements Module {
     static final String HOOKS = "io/dsdagent/api/Hooks";
     /** The stubs wired, as name + descriptor; each must exist on the bridge with that descriptor. */
     static final String[] STUBS = {
+        "resolve(ILjava/lang/String;[Ljava/lang/String;)I",
+        "tryCount(IJ)I",
+        "tryGauge(ID)I",
+        "tryRecordNanos(IJ)I",
+        "tryRecord(ID)I",
+        "trySetAdd(ILjava/lang/String;)I",
+        // the stubs of API jars whose handles cannot renew their ids (and this jar's fallback)
         "register(ILjava/lang/String;[Ljava/lang/String;)I",
         "count(IJ)V",
         "gauge(ID)V",

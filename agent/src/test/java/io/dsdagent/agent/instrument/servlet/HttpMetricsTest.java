@@ -26,7 +26,7 @@ class HttpMetricsTest {
 
     @Test
     void tagsFollowSpringNames() {
-        HttpMetrics m = new HttpMetrics(registry, recorder, Registry.HISTOGRAM, 100);
+        HttpMetrics m = new HttpMetrics(registry, recorder, telemetry, Registry.HISTOGRAM, 100);
         assertEquals("http.server.requests exception:none,method:GET,outcome:SUCCESS,route:/items/{id},status:200",
                 tagsOf(m.resolve(HttpMetrics.methodIndex("GET"), 200, HttpMetrics.routeTag("/items/{id}", 200), "none")));
         assertEquals("http.server.requests exception:none,method:_OTHER,outcome:CLIENT_ERROR,route:NOT_FOUND,status:404",
@@ -44,7 +44,7 @@ class HttpMetricsTest {
 
     @Test
     void exceptionEscapingCountsAs500UnlessCommitted() {
-        HttpMetrics m = new HttpMetrics(registry, recorder, Registry.HISTOGRAM, 100);
+        HttpMetrics m = new HttpMetrics(registry, recorder, telemetry, Registry.HISTOGRAM, 100);
         m.record(1_000_000, "GET", 200, false, "/boom", new IllegalStateException());
         m.record(1_000_000, "GET", 200, true, "/boom", new IllegalStateException());
         assertEquals("http.server.requests exception:IllegalStateException,method:GET,outcome:SERVER_ERROR,route:/boom,status:500",
@@ -56,7 +56,7 @@ class HttpMetricsTest {
 
     @Test
     void sameCombinationResolvesToTheSameContext() {
-        HttpMetrics m = new HttpMetrics(registry, recorder, Registry.HISTOGRAM, 100);
+        HttpMetrics m = new HttpMetrics(registry, recorder, telemetry, Registry.HISTOGRAM, 100);
         int a = m.resolve(0, 200, new String("/a"), "none");
         assertEquals(a, m.resolve(0, 200, "/a", "none"));
         assertNotEquals(a, m.resolve(0, 201, "/a", "none"));
@@ -65,7 +65,7 @@ class HttpMetricsTest {
 
     @Test
     void combinationsBeyondTheCapAreRecordedAsOverflowByOutcome() {
-        HttpMetrics m = new HttpMetrics(registry, recorder, Registry.HISTOGRAM, 16);
+        HttpMetrics m = new HttpMetrics(registry, recorder, telemetry, Registry.HISTOGRAM, 16);
         for (int i = 0; i < 16; i++) {
             m.resolve(0, 200, "/r" + i, "none");
         }

@@ -1,0 +1,138 @@
+package io.dsdagent.agent.record;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The live cap: shares per source, eviction of idle contexts, generations, quarantine. */
+class RegistryTest {
+    /** Cap 100, 10% floor per source, eviction after 2 idle flushes. */
+    private final Registry registry = new Registry(100, 10, 2, 2, List.of());
+
+    /** What the aggregator does at a flush when no context had data. */
+    private void idleFlush() {
+        for (int slot = 0; slot < registry.size(); slot++) {
+            if (registry.get(slot) != null) {
+                registry.flushed(slot, false);
+            }
+        }
+        registry.endFlush();
+    }
+
+    private List<Integer> fill(Source s, String name, int n) {
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(registry.register(s, Registry.COUNT, name, "i:" + i));
+        }
+        return ids;
+    }
+
+    @Test
+    void theAgentsOwnContextsAreOutsideTheCapAndTheirIdIsTheirSlot() {
+        for (int i = 0; i < 300; i++) {
+            int id = registry.register(Registry.GAUGE, "jvm.x", "i:" + i);
+            assertEquals(i, id);
+            assertEquals(i, registry.live(id));
+        }
+        assertEquals(300, registry.live(Source.AGENT));
+        assertEquals(80, fill(Source.API, "api", 80).stream().filter(id -> id >= 0).count(), "the cap is untouched");
+        for (int i = 0; i < 10; i++) {
+            idleFlush();
+        }
+        assertEquals(300, registry.live(Source.AGENT), "never evicted");
+    }
+
+    @Test
+    void aFloodingSourceLeavesEveryOtherSourceItsFloor() {
+        List<Integer> api = fill(Source.API, "flood", 1000);
+        assertEquals(80, api.stream().filter(id -> id >= 0).count(), "100 minus the two other floors");
+        assertFalse(registry.hasRoom(Source.API));
+        assertTrue(registry.hasRoom(Source.METHODS));
+        assertEquals(10, fill(Source.METHODS, "m", 10).stream().filter(id -> id >= 0).count());
+        assertEquals(10, fill(Source.HTTP, "h", 10).stream().filter(id -> id >= 0).count());
+        assertEquals(-1, registry.register(Source.METHODS, Registry.COUNT, "m", "i:10"), "the cap is full");
+        assertEquals(100, registry.live(Source.API) + registry.live(Source.METHODS) + registry.live(Source.HTTP));
+    }
+
+    @Test
+    void anIdleContextIsEvictedQuarantinedForOneFlushThenItsSlotIsReusedWithTheNextGeneration() {
+        int a = registry.register(Source.API, Registry.COUNT, "a");
+        int slot = registry.live(a);
+        assertTrue(slot >= 0);
+        idleFlush();
+        assertEquals(slot, registry.live(a), "one idle flush of two");
+        idleFlush();
+        assertEquals(-1, registry.live(a), "evicted: the id is refused at once");
+        assertEquals(1, registry.evictions());
+        ContextInfo quarantined = registry.get(slot);
+        assertNotNull(quarantined, "its last data is still flushed under it");
+        assertEquals(a, quarantined.handle);
+
+        int again = registry.register(Source.API, Registry.COUNT, "a");
+        assertNotEquals(slot, registry.live(again), "not the quarantined slot");
+        registry.endFlush();
+        assertNull(registry.get(slot), "freed after the quarantine flush");
+
+        int b = registry.register(Source.API, Registry.COUNT, "b");
+        assertEquals(slot, registry.live(b), "the freed slot, reused");
+        assertNotEquals(a, b, "with the next generation");
+        assertEquals(-1, registry.live(a), "the old id never reaches the new context");
+        assertEquals("b", registry.get(slot).name);
+    }
+
+    @Test
+    void aContextWithDataIsKeptAndAPinnedOneIsNeverEvicted() {
+        int busy = registry.register(Source.METHODS, Registry.COUNT, "busy");
+        int pinned = registry.registerPinned(Source.API, Registry.COUNT, "pinned");
+        for (int i = 0; i < 5; i++) {
+            registry.flushed(registry.live(busy), true);
+            registry.flushed(registry.live(pinned), false);
+            registry.endFlush();
+        }
+        assertTrue(registry.live(busy) >= 0);
+        assertTrue(registry.live(pinned) >= 0);
+        assertEquals(0, registry.evictions());
+    }
+
+    @Test
+    void evictionFreesRoomUnderTheCapForNewContexts() {
+        assertEquals(80, fill(Source.API, "old", 80).stream().filter(id -> id >= 0).count());
+        assertEquals(-1, registry.register(Source.API, Registry.COUNT, "new", "i:0"));
+        idleFlush();
+        idleFlush();
+        assertTrue(registry.hasRoom(Source.API));
+        assertEquals(0, registry.live(Source.API));
+        assertEquals(80, fill(Source.API, "new", 80).stream().filter(id -> id >= 0).count());
+    }
+
+    @Test
+    void aContextRefRegistersAgainAfterEvictionAndARefusedOneOnlyOnceThereIsRoom() {
+        ContextRef kept = new ContextRef(registry, Source.API, Registry.COUNT, "kept");
+        int first = kept.id();
+        idleFlush();
+        idleFlush();
+        assertEquals(-1, registry.live(first));
+        fill(Source.API, "other", 79); // the API's share is full again, "kept" aside
+        int slot = kept.slot();
+        assertTrue(slot >= 0, "re-registered on its next use");
+        assertNotEquals(first, kept.id());
+        assertSame(registry.get(slot), registry.get(registry.live(kept.id())));
+
+        ContextRef refused = new ContextRef(registry, Source.API, Registry.COUNT, "late");
+        assertEquals(-1, refused.id());
+        assertEquals(-1, refused.slot(), "no room: no lookup, the caller drops the sample");
+        for (int i = 0; i < 3; i++) {
+            idleFlush();
+        }
+        assertTrue(refused.slot() >= 0, "room again: it registers");
+    }
+}
