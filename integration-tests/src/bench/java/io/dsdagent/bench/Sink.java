@@ -27,6 +27,7 @@ public final class Sink implements AutoCloseable {
     private static final byte[] RECORDED = ascii("dsd_agent.samples.recorded:");
     private static final byte[] DROPPED = ascii("dsd_agent.samples.dropped:");
     private static final byte[] CONTEXTS = ascii("dsd_agent.contexts:");
+    private static final byte[] AGENT_SOURCE = ascii("source:agent");
     private static final byte[] REASON = ascii("#reason:");
     private static final double[] POW10 = new double[23]; // 10^k, exact in a double up to 10^22
 
@@ -149,8 +150,8 @@ public final class Sink implements AutoCloseable {
                 String reason = new String(a, rs, re - rs, StandardCharsets.US_ASCII); // rare: drops only
                 agentDroppedByReason.merge(reason, n, Long::sum);
             }
-        } else if (startsWith(a, s, e, CONTEXTS)) {
-            agentFlushes++; // sent on every flush
+        } else if (startsWith(a, s, e, CONTEXTS) && find(a, s, e, AGENT_SOURCE) >= 0) {
+            agentFlushes++; // sent on every flush, once per source: counted for one
         }
         return false;
     }
