@@ -77,4 +77,33 @@ class HttpMetricsTest {
         assertEquals("http.server.requests outcome:SERVER_ERROR,route:OVERFLOW", tagsOf(o3));
         assertEquals(18, registry.size());
     }
+
+    @Test
+    void theTagTableFollowsTheLiveRuleEvictedCombinationsLeaveItAndComeBack() {
+        Registry live = new Registry(1000, 10, 1, 4, Collections.emptyList()); // evicted after 1 idle flush
+        HttpMetrics m = new HttpMetrics(live, new Recorder(live, telemetry, 4, 4096), telemetry, Registry.HISTOGRAM, 16);
+        for (int i = 0; i < 16; i++) {
+            m.resolve(0, 200, "/r" + i, "none");
+        }
+        int full = m.resolve(0, 200, "/late", "none");
+        assertEquals("http.server.requests outcome:SUCCESS,route:OVERFLOW", tagsOf(live, full));
+        for (int slot = 0; slot < live.size(); slot++) { // a flush in which no context had data
+            live.flushed(slot, false);
+        }
+        live.endFlush();
+        assertEquals(17, live.evictions());
+        int late = m.resolve(0, 200, "/late", "none");
+        assertEquals("http.server.requests exception:none,method:GET,outcome:SUCCESS,route:/late,status:200",
+                tagsOf(live, late), "the evicted combinations left the full table");
+        int back = m.resolve(0, 200, "/r3", "none");
+        assertEquals("http.server.requests exception:none,method:GET,outcome:SUCCESS,route:/r3,status:200",
+                tagsOf(live, back), "seen again, registered again");
+        assertNotEquals(late, back);
+        assertEquals(2, live.live(io.dsdagent.agent.record.Source.HTTP));
+    }
+
+    private static String tagsOf(Registry r, int slot) {
+        ContextInfo c = r.get(slot);
+        return c.name + " " + String.join(",", Arrays.asList(c.tags));
+    }
 }
