@@ -100,49 +100,36 @@ public final class ApiRecorder {
         return Sink.TAKEN;
     }
 
-    // the older stubs: ids from register (pinned), or -1 (refused), or one a handle could not renew
+    // the older stubs: ids from register (pinned), -1 (refused), or one a handle could not renew; a
+    // sample that cannot be recorded is counted once, as for the cap
 
     public void count(int id, long delta) {
-        int slot = slot(id);
-        if (slot >= 0) {
-            recorder.count(slot, delta);
+        if (tryCount(id, delta) != Sink.TAKEN) {
+            telemetry.drop(Telemetry.Drop.CONTEXT_CAP);
         }
     }
 
     public void gauge(int id, double value) {
-        int slot = slot(id);
-        if (slot >= 0) {
-            recorder.gauge(slot, value);
+        if (tryGauge(id, value) != Sink.TAKEN) {
+            telemetry.drop(Telemetry.Drop.CONTEXT_CAP);
         }
     }
 
     public void recordNanos(int id, long nanos) {
-        int slot = slot(id);
-        if (slot >= 0) {
-            recorder.recordNanos(slot, nanos);
+        if (tryRecordNanos(id, nanos) != Sink.TAKEN) {
+            telemetry.drop(Telemetry.Drop.CONTEXT_CAP);
         }
     }
 
     public void record(int id, double value) {
-        int slot = slot(id);
-        if (slot >= 0) {
-            recorder.record(slot, value);
+        if (tryRecord(id, value) != Sink.TAKEN) {
+            telemetry.drop(Telemetry.Drop.CONTEXT_CAP);
         }
     }
 
     public void setAdd(int id, String member) {
-        int slot = slot(id);
-        if (slot >= 0) {
-            recorder.setAdd(slot, member);
-        }
-    }
-
-    /** The slot of a live id; else -1, the sample counted once as dropped for the cap. */
-    private int slot(int id) {
-        int slot = registry.live(id);
-        if (slot < 0) {
+        if (trySetAdd(id, member) != Sink.TAKEN) {
             telemetry.drop(Telemetry.Drop.CONTEXT_CAP);
         }
-        return slot;
     }
 }
