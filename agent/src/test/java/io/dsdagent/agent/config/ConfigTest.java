@@ -93,4 +93,17 @@ class ConfigTest {
         assertEquals(10_000, c.maxContexts);
         assertEquals(10_000, c.flushIntervalMillis);
     }
+
+    @Test
+    void contextSharesAndIdleFlushesAreReadAndBounded() {
+        Config set = env("DSD_AGENT_CONTEXT_FLOOR", "5", "DSD_AGENT_CONTEXT_IDLE_FLUSHES", "2");
+        assertEquals(5, set.contextFloorPercent);
+        assertEquals(2, set.contextIdleFlushes);
+        Config defaults = env();
+        assertEquals(10, defaults.contextFloorPercent);
+        assertEquals(5, defaults.contextIdleFlushes, "at most five idle flushes by default");
+        Config bad = env("DSD_AGENT_CONTEXT_FLOOR", "34", "DSD_AGENT_CONTEXT_IDLE_FLUSHES", "0");
+        assertEquals(10, bad.contextFloorPercent, "three floors must fit in the cap");
+        assertEquals(5, bad.contextIdleFlushes);
+    }
 }
