@@ -3,12 +3,17 @@ package io.dsdagent.it.apps;
 import io.dsdagent.annotation.Timed;
 import io.dsdagent.api.Counter;
 import io.dsdagent.api.DsdMetrics;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 
 import java.io.BufferedReader;
 import java.io.File;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.InvocationTargetException;
+import java.net.HttpURLConnection;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
@@ -21,7 +26,8 @@ import java.util.List;
  *       incremented once; the {@code old} handles are kept.</li>
  *   <li>{@code again}: every kept {@code cap.old} handle is incremented once more.</li>
  *   <li>{@code flood}: 5,000 counters {@code cap.flood} with unique tags, each incremented once; then 100
- *       calls of a {@code @Timed("cap.work")} method whose class loads only now.</li>
+ *       calls of a {@code @Timed("cap.work")} method whose class loads only now, and 100 requests to a
+ *       Jetty server started only now ({@code GET /app/hello}); prints {@code requests K}, the 200s.</li>
  *   <li>{@code redeploy DIR}: 20 times, a fresh class loader over {@code DIR} loads
  *       {@code redeploy.Service} and calls its {@code @Timed} {@code run()}, which throws its own
  *       {@code redeploy.ServiceFailure}; only weak references to the loaders are kept.</li>
@@ -71,6 +77,7 @@ public final class ContextCapApp {
                         sum += Work.work(i);
                     }
                     System.out.println("work " + sum);
+                    System.out.println("requests " + requests(WORK));
                     break;
                 case "redeploy":
                     redeploy(new File(w[1]));
@@ -87,6 +94,33 @@ public final class ContextCapApp {
             }
             System.out.println("ok " + line.trim());
         }
+    }
+
+    private static int requests(int n) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        ServletContextHandler ctx = new ServletContextHandler("/app");
+        ctx.addServlet(JettyServletApp.Hello.class, "/hello");
+        server.setHandler(ctx);
+        server.start();
+        int ok = 0;
+        try {
+            URL url = new URL("http://127.0.0.1:" + connector.getLocalPort() + "/app/hello");
+            for (int i = 0; i < n; i++) {
+                HttpURLConnection c = (HttpURLConnection) url.openConnection();
+                if (c.getResponseCode() == 200) {
+                    ok++;
+                }
+                try (InputStream body = c.getInputStream()) {
+                    body.readAllBytes();
+                }
+            }
+        } finally {
+            server.stop();
+        }
+        return ok;
     }
 
     private static void redeploy(File dir) throws Exception {

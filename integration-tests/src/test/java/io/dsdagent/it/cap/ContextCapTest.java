@@ -41,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       dropped and counted once as {@code context_cap}. Once the new ones are evicted, the same handles
  *       register again and their second increment arrives: each old context sums to exactly 2.</li>
  *   <li>A 5,000-context API flood is refused beyond the API's share; an annotated method loaded right
- *       after it is still reported: its 100 timings all arrive.</li>
+ *       after it, and a servlet container started after it, are still reported: the method's 100
+ *       timings and the 100 requests all arrive.</li>
  *   <li>20 redeploys (a fresh loader each) of a class whose {@code @Timed} method throws its own
  *       exception type: every call is tagged with the exception's name, and every loader is collected.</li>
  * </ol>
@@ -51,6 +52,7 @@ class ContextCapTest {
     private static final int CAP = 1_000;
     private static final int N = 900;
     private static final String CONTEXTS = "dsd_agent.contexts:";
+    private static final String[] HELLO = {"exception:none", "method:GET", "outcome:SUCCESS", "route:/hello", "status:200"};
 
     @TempDir
     static Path dir;
@@ -124,6 +126,7 @@ class ContextCapTest {
             s.command("flood");
             String[] work = {"class:io.dsdagent.it.apps.ContextCapApp$Work", "method:work", "exception:none"};
             s.until("100 timings of the annotated method", () -> Lines.valueCount(rx.lines(), "cap.work", "ms", work) == 100);
+            s.until("100 HTTP requests", () -> Lines.valueCount(rx.lines(), "http.server.requests", "h", HELLO) == 100);
             s.until("every flood call arrived or was counted as context_cap", () ->
                     sums(rx.lines(), "cap.flood").size() + contextCap(rx.lines()) - N == 5_000);
 
@@ -141,6 +144,8 @@ class ContextCapTest {
             assertEquals(N, sums(lines, "cap.old").size());
             assertTrue(sums(lines, "cap.flood").size() <= N, "the flood stays inside the API's share");
             assertEquals(100, Lines.valueCount(lines, "cap.work", "ms", work));
+            assertEquals(100, Lines.valueCount(lines, "http.server.requests", "h", HELLO));
+            assertTrue(jvm.stdout().contains("requests 100\n"), jvm.stdout());
             assertEquals(20, Lines.valueCount(lines, "cap.redeploy", "ms", failed));
             assertFalse(lines.stream().anyMatch(l -> l.startsWith("cap.redeploy:") && !l.contains("exception:ServiceFailure")),
                     "no other exception tag");
