@@ -257,31 +257,42 @@ public final class Registry {
 
     /**
      * At the end of a flush: frees the slots quarantined at the previous flush (their last data has just
-     * been sent) and evicts the contexts idle for {@code idleFlushes} flushes. Aggregator thread only.
+     * been sent) and evicts the contexts idle for {@code idleFlushes} flushes. Aggregator thread only; the
+     * scan reads states without the lock (only this thread moves a slot out of {@code LIVE} or
+     * {@code RETIRING}), and takes it for each change, so registrations never wait for a whole scan.
      */
-    public synchronized void endFlush() {
+    public void endFlush() {
         int n = count;
         for (int slot = 0; slot < n; slot++) {
             Segment seg = segments.get(slot >>> SHIFT);
             int i = slot & MASK;
             byte st = seg.states[i];
-            if (st == RETIRING) {
-                seg.infos[i] = null;
-                seg.idle[i] = 0;
-                if (seg.generations[i] < maxGeneration) {
-                    seg.states[i] = FREE;
-                    free.add(slot);
-                } else {
-                    seg.states[i] = RETIRED;
+            if (st == RETIRING || st == LIVE && seg.idle[i] >= idleFlushes) {
+                synchronized (this) {
+                    change(seg, slot, i);
                 }
-            } else if (st == LIVE && seg.idle[i] >= idleFlushes) {
-                ContextInfo c = seg.infos[i];
-                byKey.remove(c.key, c.handle); // first: a lookup racing this still gets a live id
-                seg.handles.set(i, -1);
-                seg.states[i] = RETIRING;
-                shares.removed(c.source);
-                evictions++;
             }
+        }
+    }
+
+    private void change(Segment seg, int slot, int i) {
+        byte st = seg.states[i];
+        if (st == RETIRING) {
+            seg.infos[i] = null;
+            seg.idle[i] = 0;
+            if (seg.generations[i] < maxGeneration) {
+                seg.states[i] = FREE;
+                free.add(slot);
+            } else {
+                seg.states[i] = RETIRED;
+            }
+        } else if (st == LIVE) {
+            ContextInfo c = seg.infos[i];
+            byKey.remove(c.key, c.handle); // first: a lookup racing this still gets a live id
+            seg.handles.set(i, -1);
+            seg.states[i] = RETIRING;
+            shares.removed(c.source);
+            evictions++;
         }
     }
 

@@ -3,11 +3,11 @@ package io.dsdagent.agent.startup;
 import io.dsdagent.agent.aggregate.Aggregator;
 import io.dsdagent.agent.encode.EventEncoder;
 import io.dsdagent.agent.instrument.MethodSink;
+import io.dsdagent.agent.instrument.api.ApiRecorder;
 import io.dsdagent.agent.instrument.servlet.HttpMetrics;
 import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
-import io.dsdagent.agent.instrument.api.ApiRecorder;
 import io.dsdagent.agent.telemetry.Telemetry;
 import io.dsdagent.bootstrap.Sink;
 

@@ -2,8 +2,8 @@ package io.dsdagent.agent.instrument.annotation;
 
 import io.dsdagent.agent.instrument.MethodSink;
 import io.dsdagent.agent.log.Log;
-import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.ContextRef;
+import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
 import io.dsdagent.agent.record.Source;
 import io.dsdagent.agent.telemetry.Telemetry;
