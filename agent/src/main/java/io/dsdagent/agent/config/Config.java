@@ -13,13 +13,15 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The single source of truth for settings: reads each {@link Setting} (the {@code -D} property wins over
- * the environment variable), validates it, and on a bad value prints one line naming the setting and the
+ * The single source of truth for settings: reads each {@link Setting} (an agent argument wins over the
+ * {@code -D} property, which wins over the environment variable; see {@link AgentArgs}), validates it, and on a bad value prints one line naming the setting and the
  * default used instead. Never throws: the application always starts.
  */
 public final class Config {
     private final Map<String, String> env;
     private final Properties props;
+    /** Settings given as agent arguments, by environment name: they win over properties and environment. */
+    private final Map<String, String> args;
 
     public final boolean enabled;
     public final int logLevel;
@@ -52,8 +54,14 @@ public final class Config {
     public final int httpMaxContexts;
 
     public Config(Map<String, String> env, Properties props, FileCheck files) {
+        this(env, props, java.util.Collections.<String, String>emptyMap(), files);
+    }
+
+    /** {@code args}: settings from the agent arguments ({@link AgentArgs#parse}), by environment name. */
+    public Config(Map<String, String> env, Properties props, Map<String, String> args, FileCheck files) {
         this.env = env;
         this.props = props;
+        this.args = args;
         this.enabled = bool(Setting.DSD_AGENT_ENABLED);
         String lvlRaw = raw(Setting.DSD_AGENT_LOG_LEVEL);
         int lvl = lvlRaw == null ? Log.INFO : Log.parseLevel(lvlRaw);
@@ -112,7 +120,12 @@ public final class Config {
 
     /** The configuration of this process: its environment and system properties. */
     public static Config fromSystem() {
-        return new Config(System.getenv(), System.getProperties(), FileCheck.REAL);
+        return fromSystem(null);
+    }
+
+    /** The configuration of this process with the settings in {@code agentArgs} (may be null) on top. */
+    public static Config fromSystem(String agentArgs) {
+        return new Config(System.getenv(), System.getProperties(), AgentArgs.parse(agentArgs), FileCheck.REAL);
     }
 
     /** Checks whether a path exists; replaced in tests. */
@@ -127,9 +140,15 @@ public final class Config {
         boolean exists(String path);
     }
 
-    /** The raw value of any variable by its environment name: property first, then environment; null if unset or blank. */
+    /**
+     * The raw value of any variable by its environment name: agent argument first, then property, then
+     * environment; null if unset or blank.
+     */
     public String raw(String envName) {
-        String v = props.getProperty(Setting.propertyOf(envName));
+        String v = args.get(envName);
+        if (v == null) {
+            v = props.getProperty(Setting.propertyOf(envName));
+        }
         if (v == null) {
             v = env.get(envName);
         }
