@@ -45,8 +45,12 @@ final class Attach {
         try {
             ByteBuddyAgent.attach(jar, args[1], AgentArgs.join(settings));
         } catch (Throwable t) {
-            err.println("[dsd-agent] could not attach to JVM " + args[1] + ": " + t
-                    + " (the target must run as this user; a JRE without jdk.attach cannot attach)");
+            Throwable root = t; // byte-buddy-agent wraps the attach API's own exception, which names the problem
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            err.println("[dsd-agent] could not attach to JVM " + args[1] + ": " + root
+                    + " (the target must be a running JVM of this user; a JRE without jdk.attach cannot attach)");
             return 1;
         }
         out.println("dsd-agent attached to JVM " + args[1] + (settings.isEmpty() ? "" : " with " + settings)

@@ -71,7 +71,7 @@ class AttachCommandTest {
     }
 
     @Test
-    void attachCommandRejectsWhatIsNotAPidOrASetting() throws Exception {
+    void attachCommandRejectsWhatIsNotAPidOrASettingAndSaysWhyAnAttachFailed() throws Exception {
         String jdk = System.getProperty("java.home");
         for (List<String> args : List.of(List.of("attach"), List.of("attach", "notapid"), List.of("attach", "1", "DD_SERVICE"))) {
             List<String> cmd = new java.util.ArrayList<>(List.of(Jdks.java(jdk), "-jar", ForkedJvm.agentJar()));
@@ -82,5 +82,13 @@ class AttachCommandTest {
             assertEquals(2, cli.exitValue(), args + ": " + out);
             assertTrue(out.contains("attach <pid> [SETTING=value ...]") || out.contains("is not SETTING=value"), out);
         }
+        Process gone = new ProcessBuilder(Jdks.java(jdk), "-version").start();
+        gone.waitFor(60, TimeUnit.SECONDS);
+        Process cli = new ProcessBuilder(Jdks.java(jdk), "-jar", ForkedJvm.agentJar(), "attach", String.valueOf(gone.pid()))
+                .redirectErrorStream(true).start();
+        assertTrue(cli.waitFor(60, TimeUnit.SECONDS));
+        String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, cli.exitValue(), out);
+        assertTrue(out.startsWith("[dsd-agent] could not attach to JVM " + gone.pid() + ": "), out);
     }
 }
