@@ -39,9 +39,13 @@ final class JunixsocketJars {
     private JunixsocketJars() {
     }
 
-    /** The directory holding {@code jars} (resource names under {@code resources}), extracted if needed. */
+    /** The directory in {@code java.io.tmpdir} holding {@code jars} (resources under {@code resources}). */
     static File directory(String resources, String[] jars) throws IOException {
-        Path tmp = Paths.get(System.getProperty("java.io.tmpdir"));
+        return directory(Paths.get(System.getProperty("java.io.tmpdir")), resources, jars);
+    }
+
+    /** The directory in {@code tmp} holding {@code jars}, extracted there if no complete copy is. */
+    static File directory(Path tmp, String resources, String[] jars) throws IOException {
         String mine = PREFIX + "-" + safe(System.getProperty("user.name", "user")) + "-" + hash(resources, jars);
         Path dir = tmp.resolve(mine);
         removeStale(tmp, mine);

@@ -21,7 +21,7 @@ import java.net.URLClassLoader;
  */
 final class JunixsocketLoader {
     static final String RESOURCES = "/META-INF/dsd-agent/junixsocket/";
-    private static final String[] JARS = {"junixsocket-common.jar", "junixsocket-native-common.jar"};
+    static final String[] JARS = {"junixsocket-common.jar", "junixsocket-native-common.jar"};
 
     private static ClassLoader loader;
 
