@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 15's "done when": with a receiver that reads as fast as it can, 20,000 counter contexts, each
  * with a 100-character tag and incremented twice 5 s apart (about 2.6 MB a flush, thirteen times a Unix
- * stream socket's buffer and 350 times a Unix datagram receiver's queue), all arrive exactly, nothing
+ * stream socket's buffer and thirty times a Unix datagram receiver's queue of ten), all arrive exactly, nothing
  * dropped: the agent waits on its own thread for the socket to drain ({@code DSD_AGENT_SEND_WAIT}).
  * Over UDP, which gives no back-pressure, with a receive buffer the test checks it really got. And a
  * stream receiver that accepts but never reads stalls no application call and delays the exit by at
