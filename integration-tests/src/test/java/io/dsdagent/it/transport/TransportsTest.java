@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * (a regular flush lands inside a test about once in a hundred runs, and breaks the count only if it falls
  * in the few seconds a receiver is away). On Unix
  * sockets the kernel reports every failed send, so events received + {@code dsd_agent.messages.dropped}
- * = events sent, exactly.
+ * = events sent, exactly (plus, for a receiver that stops reading, the events the agent's queue could
+ * not take while it waited for the socket, counted as {@code dsd_agent.samples.dropped reason:queue_full}).
  */
 class TransportsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
