@@ -56,7 +56,8 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
     private static final int ADVICE_ERRORS = 3;
     private static final int MESSAGES_DROPPED = 4;
     private static final int CONTEXTS = 5;
-    private static final int SAMPLES_DROPPED = 6;
+    private static final int SEND_WAIT = 6;
+    private static final int SAMPLES_DROPPED = 7;
     private static final int PACKETS_DROPPED = SAMPLES_DROPPED + Telemetry.Drop.values().length;
     private static final int SLOTS = PACKETS_DROPPED + Telemetry.SendError.values().length;
     private int[] telemetryIds;
@@ -88,7 +89,8 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
 
     /** An event or service check, encoded on the aggregator thread. */
     public interface Outbound {
-        byte[] encode();
+        /** The message without its newline, cut to fit {@code maxBytes} where it can be. */
+        byte[] encode(int maxBytes);
     }
 
     public Aggregator(Recorder recorder, PackerFactory packerFactory, Telemetry telemetry, long intervalMillis,
@@ -182,7 +184,7 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
         boolean any = false;
         while ((o = rawMessages.poll()) != null) {
             try {
-                byte[] m = o.encode();
+                byte[] m = o.encode(packer.maxPayload() - 1); // the packer adds the newline
                 packer.raw(m, m.length);
                 any = true;
             } catch (RuntimeException e) {
@@ -220,6 +222,7 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
 
     /** Closes the current interval: everything recorded so far goes out stamped with its start. */
     public void flush() {
+        packer.newFlush(stopping);
         long stamp = Math.max(intervalStart / 1000, lastStampSeconds + 1);
         lastStampSeconds = stamp;
         intervalStart += intervalMillis;
@@ -342,6 +345,7 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
         telemetryIds[ADVICE_ERRORS] = registry.register(Registry.COUNT, "dsd_agent.advice.errors");
         telemetryIds[MESSAGES_DROPPED] = registry.register(Registry.COUNT, "dsd_agent.messages.dropped");
         telemetryIds[CONTEXTS] = registry.register(Registry.GAUGE, "dsd_agent.contexts");
+        telemetryIds[SEND_WAIT] = registry.register(Registry.COUNT, "dsd_agent.send.wait_ms");
         Telemetry.Drop[] ds = Telemetry.Drop.values();
         for (int i = 0; i < ds.length; i++) {
             telemetryIds[SAMPLES_DROPPED + i] = registry.register(Registry.COUNT, "dsd_agent.samples.dropped", DROP_REASONS[i]);
@@ -370,6 +374,7 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
         packer.flush();
         emit(PACKETS, telemetry.packetsSent(), stamp);
         emit(BYTES, telemetry.bytesSent(), stamp);
+        emit(SEND_WAIT, telemetry.waitedMillis(), stamp);
         Telemetry.SendError[] es = Telemetry.SendError.values();
         for (int i = 0; i < es.length; i++) {
             emit(PACKETS_DROPPED + i, telemetry.packetsDropped(es[i]), stamp);

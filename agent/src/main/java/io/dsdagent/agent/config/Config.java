@@ -30,6 +30,8 @@ public final class Config {
     public final String destinationSource;
     public final List<String> constantTags;
     public final long flushIntervalMillis;
+    /** Wait budget per flush for a full Unix socket (see {@code transport.SendWait}); within a quarter of the interval. */
+    public final long sendWaitMillis;
     public final int maxPacketSize;
     public final int maxContexts;
     public final int maxSamplesPerContext;
@@ -76,6 +78,7 @@ public final class Config {
         this.constantTags = Collections.unmodifiableList(buildConstantTags());
         // at least 1 s: each flush stamps a distinct second, so a context never gets two points in one second
         this.flushIntervalMillis = duration(Setting.DSD_AGENT_FLUSH_INTERVAL, 1000, 3_600_000);
+        this.sendWaitMillis = sendWait();
         String mps = raw(Setting.DSD_AGENT_MAX_PACKET_SIZE);
         int defaultPacket = destination.isUnix() ? 8192 : 1432;
         this.maxPacketSize = mps == null ? defaultPacket
@@ -98,6 +101,25 @@ public final class Config {
         this.micrometerAnnotations = bool(Setting.DSD_AGENT_MICROMETER_ANNOTATIONS) && instrumentationEnabled("micrometer");
         this.httpType = metricType(Setting.DSD_AGENT_HTTP_TYPE);
         this.httpMaxContexts = intSetting(Setting.DSD_AGENT_HTTP_MAX_CONTEXTS, 16, 1_000_000);
+    }
+
+    /**
+     * DSD_AGENT_SEND_WAIT, held to a quarter of the flush interval: while the aggregator waits it does
+     * not drain the record queue, and the next flush must not start late. The default shrinks silently
+     * with a short interval; a value set above the quarter is lowered with one line.
+     */
+    private long sendWait() {
+        long w = duration(Setting.DSD_AGENT_SEND_WAIT, 0, 10_000);
+        long limit = flushIntervalMillis / 4;
+        if (w > limit) {
+            if (raw(Setting.DSD_AGENT_SEND_WAIT) != null) {
+                Log.warn(Setting.DSD_AGENT_SEND_WAIT.env() + "='" + raw(Setting.DSD_AGENT_SEND_WAIT)
+                        + "' is more than a quarter of the flush interval (" + flushIntervalMillis + "ms); using "
+                        + limit + "ms");
+            }
+            return limit;
+        }
+        return w;
     }
 
     /** A metric name prefix: letters, digits, '_' and '.', starting with a letter; ends with '.'. */

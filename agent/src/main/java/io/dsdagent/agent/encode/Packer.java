@@ -242,6 +242,14 @@ public final class Packer {
         len += b.length;
     }
 
+    /**
+     * A flush begins ({@code last}: the final one): the transport's wait budget for full sockets starts
+     * afresh, so a receiver that stopped reading costs at most one budget per flush.
+     */
+    public void newFlush(boolean last) {
+        transport.newFlush(last);
+    }
+
     /** Sends what is buffered. */
     public void flush() {
         if (len == 0) {

@@ -68,6 +68,7 @@ public final class Telemetry {
     private static final int ADVICE_ERRORS = 2;
     private static final int MESSAGES_DROPPED = 3;
     private static final int SEND_ERRORS = 4;
+    private static final int WAITED_NANOS = 5;
 
     public void drop(Drop reason) {
         dropped.incrementAndGet(reason.ordinal() * 16);
@@ -142,5 +143,15 @@ public final class Telemetry {
 
     public long messagesDropped() {
         return counters.get(MESSAGES_DROPPED * 16);
+    }
+
+    /** The aggregator thread waited {@code nanos} for a full Unix socket to drain (see {@code SendWait}). */
+    public void waited(long nanos) {
+        counters.addAndGet(WAITED_NANOS * 16, nanos);
+    }
+
+    /** Total time spent waiting for full sockets, in whole milliseconds: {@code dsd_agent.send.wait_ms}. */
+    public long waitedMillis() {
+        return counters.get(WAITED_NANOS * 16) / 1_000_000L;
     }
 }

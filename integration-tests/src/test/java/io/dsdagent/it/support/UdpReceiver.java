@@ -40,6 +40,11 @@ public final class UdpReceiver implements AutoCloseable {
         }
     }
 
+    /** The receive buffer the kernel really gave this socket (Linux reports twice what it accounts). */
+    public int receiveBuffer() throws IOException {
+        return channel.getOption(StandardSocketOptions.SO_RCVBUF);
+    }
+
     private void loop() {
         ByteBuffer buf = ByteBuffer.allocate(65536);
         while (running) {
