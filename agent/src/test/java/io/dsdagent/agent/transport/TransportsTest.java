@@ -63,13 +63,8 @@ class TransportsTest {
     @Test
     void udpUrlSendsToThatHostAndPort() throws Exception {
         try (UdpLoopback rx = new UdpLoopback()) {
-            Transport t = Transports.create(config("DD_DOGSTATSD_URL", "udp://127.0.0.1:" + rx.port()), telemetry);
-            assertInstanceOf(UdpTransport.class, t);
-            assertEquals("udp://127.0.0.1:" + rx.port(), t.describe());
-            assertEquals(1432, t.maxPayload());
-            assertTrue(t.send(PAYLOAD, PAYLOAD.length));
-            assertArrayEquals(PAYLOAD, rx.receive());
-            t.close();
+            assertLocalUdpWithUdpsPayload(Transports.create(config("DD_DOGSTATSD_URL", "udp://127.0.0.1:" + rx.port()),
+                    telemetry), rx);
         }
         assertEquals("", log(), "a working destination logs nothing");
     }
@@ -132,13 +127,7 @@ class TransportsTest {
             port = rx.port();
             Config c = config("DD_DOGSTATSD_URL", "unixgram://" + longPath, "DD_DOGSTATSD_PORT", String.valueOf(port));
             assertEquals(Destination.Kind.UNIX_DATAGRAM, c.destination.kind);
-            Transport t = Transports.create(c, telemetry);
-            assertInstanceOf(UdpTransport.class, t);
-            assertEquals("udp://127.0.0.1:" + rx.port(), t.describe());
-            assertEquals(1432, t.maxPayload());
-            assertTrue(t.send(PAYLOAD, PAYLOAD.length));
-            assertArrayEquals(PAYLOAD, rx.receive());
-            t.close();
+            assertLocalUdpWithUdpsPayload(Transports.create(c, telemetry), rx);
         }
         String[] lines = log().split("\n");
         assertEquals(1, lines.length, log());
@@ -156,6 +145,16 @@ class TransportsTest {
                 "DSD_AGENT_MAX_PACKET_SIZE", "2000"), telemetry);
         assertEquals("udp://127.0.0.1:8125", t.describe());
         assertEquals(2000, t.maxPayload(), "an explicit packet size is kept");
+        t.close();
+    }
+
+    /** UDP to {@code rx}'s port on 127.0.0.1 with the 1432-byte payload, and a payload really arrives there. */
+    private static void assertLocalUdpWithUdpsPayload(Transport t, UdpLoopback rx) throws Exception {
+        assertInstanceOf(UdpTransport.class, t);
+        assertEquals("udp://127.0.0.1:" + rx.port(), t.describe());
+        assertEquals(1432, t.maxPayload());
+        assertTrue(t.send(PAYLOAD, PAYLOAD.length));
+        assertArrayEquals(PAYLOAD, rx.receive());
         t.close();
     }
 }

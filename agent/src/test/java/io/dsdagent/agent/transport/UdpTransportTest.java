@@ -26,6 +26,13 @@ class UdpTransportTest {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** The next datagram on {@code socket} (whose timeout bounds the wait), as ASCII. */
+    private static String receive(DatagramSocket socket) throws IOException {
+        java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[64], 64);
+        socket.receive(p);
+        return new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII);
+    }
+
     @Test
     void sendsTheFirstLengthBytesOfThePayloadAsOneDatagram() throws Exception {
         try (UdpLoopback rx = new UdpLoopback()) {
@@ -63,9 +70,7 @@ class UdpTransportTest {
         try (DatagramSocket reopened = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
             reopened.setSoTimeout(5000);
             assertTrue(t.send(ascii("back:1|c\n"), 9));
-            java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[64], 64);
-            reopened.receive(p);
-            assertEquals("back:1|c\n", new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII));
+            assertEquals("back:1|c\n", receive(reopened));
         }
         t.close();
     }
@@ -104,9 +109,7 @@ class UdpTransportTest {
             assertEquals("udp://[::1]:" + rx.getLocalPort(), t.describe());
             assertEquals(1432, t.maxPayload());
             assertTrue(t.send(ascii("v6:1|c\n"), 7));
-            java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[64], 64);
-            rx.receive(p);
-            assertEquals("v6:1|c\n", new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII));
+            assertEquals("v6:1|c\n", receive(rx));
             t.close();
         }
     }
