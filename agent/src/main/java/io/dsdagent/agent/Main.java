@@ -24,7 +24,7 @@ public final class Main {
         }
         if (args.length > 0) {
             out.println("usage: java -jar dsd-agent.jar            print version and effective configuration");
-            out.println("       java -jar dsd-agent.jar listen [--udp PORT | --unix PATH | --unixstream PATH] [--seconds N] [--raw]");
+            out.println("       java -jar dsd-agent.jar listen [--udp PORT | --unix PATH | --unixstream PATH] [--seconds N] [--raw | --summary [--interval 10s]]");
             System.exit(2);
             return;
         }
