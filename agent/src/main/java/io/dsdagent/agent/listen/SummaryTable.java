@@ -1,15 +1,19 @@
 package io.dsdagent.agent.listen;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Lays out one interval of {@code listen --summary} as a text table no line of which is wider than the terminal:
- * one row per context, sorted by metric name, then tags, then type. Where the natural widths do not fit, the
- * tags column gives way first, then the metric column (cut cells end in {@code ...}); a terminal narrower than
- * even that gets every line cut at its width.
+ * one row per context, sorted by metric name, then tags, then type. Tags every row carries (the constant
+ * {@code env}, {@code service}, ...) are said once in the title, so the tags column shows what tells rows apart.
+ * Where the natural widths do not fit, the tags column gives way first, then the metric column (cut cells end in
+ * {@code ...}); a terminal narrower than even that gets every line cut at its width.
  */
 final class SummaryTable {
     static final String[] HEADERS = {"TYPE", "METRIC", "TAGS", "COUNT", "RATE/S", "LAST", "P50", "P95", "P99", "MAX"};
@@ -28,14 +32,17 @@ final class SummaryTable {
             c = c != 0 ? c : a.tags.compareTo(b.tags);
             return c != 0 ? c : a.type.compareTo(b.type);
         });
+        Set<String> common = common(sorted);
         List<String[]> rows = new ArrayList<String[]>();
         rows.add(HEADERS);
         for (ContextStats s : sorted) {
-            rows.add(cells(s, seconds));
+            String[] r = cells(s, seconds);
+            r[TAGS] = without(s.tags, common);
+            rows.add(r);
         }
         int[] w = fit(rows, width);
         StringBuilder sb = new StringBuilder();
-        line(sb, title, width);
+        line(sb, common.isEmpty() ? title : title + "; on every row: " + String.join(",", common), width);
         for (String[] row : rows) {
             StringBuilder l = new StringBuilder();
             for (int c = 0; c < row.length; c++) {
@@ -52,6 +59,33 @@ final class SummaryTable {
                 }
             }
             line(sb, l.toString(), width);
+        }
+        return sb.toString();
+    }
+
+    /** The tags all of at least two rows carry, in order; empty if any row has none of them. */
+    private static Set<String> common(List<ContextStats> rows) {
+        Set<String> common = new TreeSet<String>();
+        if (rows.size() < 2) {
+            return common;
+        }
+        common.addAll(Arrays.asList(rows.get(0).tags.split(",")));
+        for (ContextStats s : rows) {
+            common.retainAll(Arrays.asList(s.tags.split(",")));
+        }
+        common.remove("");
+        return common;
+    }
+
+    private static String without(String tags, Set<String> common) {
+        if (common.isEmpty()) {
+            return tags;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String t : tags.split(",")) {
+            if (!common.contains(t)) {
+                sb.append(sb.length() == 0 ? "" : ",").append(t);
+            }
         }
         return sb.toString();
     }

@@ -96,6 +96,20 @@ class SummaryTest {
     }
 
     @Test
+    void tagsEveryRowCarriesAreSaidOnceInTheTitle() {
+        Summary s = summary(120, false);
+        s.payload("a:1|c|#env:prod,service:web,status:200\nb:2|g|#service:web,env:prod\nc:3|h|#env:prod,service:web\n");
+        s.end(S);
+        assertEquals(String.join("\n",
+                "dsd-agent listen: 3 contexts, 3 messages in 1.0 s; on every row: env:prod,service:web",
+                "TYPE       METRIC  TAGS        COUNT  RATE/S  LAST  P50  P95  P99  MAX",
+                "count      a       status:200      1       1",
+                "gauge      b                       1       1     2",
+                "histogram  c                       1       1          3    3    3    3",
+                "", ""), output());
+    }
+
+    @Test
     void onATerminalEachTableReplacesTheLastInPlace() {
         Summary s = summary(120, true);
         s.payload("a:1|c\n");

@@ -62,11 +62,11 @@ class ListenSummaryTest {
             assertEquals(1000, sum(out, "timer", "app.latency"), out);
             assertEquals(2000, sum(out, "count", "dsd_agent.samples.recorded"), out);
             assertFalse(out.contains("\033["), "not a terminal: plain tables, no cursor movement");
-            assertTrue(out.contains("TYPE  ") && out.contains("dsd-agent listen: "), out);
+            assertTrue(out.contains("TYPE  ") && out.contains("; on every row: env:it\n"), out);
             for (String line : out.split("\n")) {
                 assertTrue(line.length() <= WIDTH, line.length() + " columns: " + line);
             }
-            Matcher row = Pattern.compile("(?m)^timer +app\\.latency +env:it,\\S* +1000 +\\S+ +1 +1 +1 +1$").matcher(out);
+            Matcher row = Pattern.compile("(?m)^timer +app\\.latency +kind:test +1000 +\\S+ +1 +1 +1 +1$").matcher(out);
             assertTrue(row.find(), "the timer's row with count and p50/p95/p99/max (1.000-1.999 ms): " + out);
         }
     }
