@@ -29,7 +29,7 @@ public final class Main {
         }
         if (args.length > 0) {
             out.println("usage: java -jar dsd-agent.jar            print version and effective configuration");
-            out.println("       java -jar dsd-agent.jar listen [--udp PORT | --unix PATH | --unixstream PATH] [--seconds N] [--raw]");
+            out.println("       java -jar dsd-agent.jar listen [--udp PORT | --unix PATH | --unixstream PATH] [--seconds N] [--raw | --summary [--interval 10s]]");
             out.println("       java -jar dsd-agent.jar attach <pid> [SETTING=value ...]");
             System.exit(2);
             return;

@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The aggregation pipeline end to end: a forked JVM with the agent records through the public API, a
@@ -124,13 +123,7 @@ class PipelineTest {
 
     @Test
     void aHundredThousandVirtualThreadsAreCountedExactly() throws Exception {
-        String jdk25 = null;
-        for (String h : Jdks.homes()) {
-            if (Jdks.feature(h) >= 21) {
-                jdk25 = h;
-            }
-        }
-        assumeTrue(jdk25 != null, "no JDK 21+ here");
+        String jdk25 = Jdks.atLeast(21, "virtual threads");
         try (UdpReceiver rx = new UdpReceiver(); ForkedJvm app = jvm(jdk25, rx, "virtual", "100000")) {
             app.start();
             assertEquals(0, app.waitFor(120), app.stderr());

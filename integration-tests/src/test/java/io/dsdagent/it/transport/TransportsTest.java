@@ -28,7 +28,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The agent in a forked JVM sends to real UDP, Unix datagram and Unix stream receivers that come and go.
@@ -212,8 +211,7 @@ class TransportsTest {
     @MethodSource("jdks")
     void unixDatagramReceiverAbsentAtStartThenDeletedAndRecreated(String jdk) throws Exception {
         // the application's JDK picks the route (FFM on 22+, junixsocket below); the receiver needs FFM
-        String rxJdk = Jdks.homes().stream().filter(h -> Jdks.feature(h) >= 22).findFirst().orElse(null);
-        assumeTrue(rxJdk != null, "the Unix datagram receiver needs a Java 22+ JDK");
+        String rxJdk = Jdks.atLeast(22, "the Unix datagram receiver uses the FFM API");
         Path sock = dir.resolve("dsd.sock");
         List<String> all = new ArrayList<>();
         ForkedJvm app = app(jdk, "unixgram://" + sock);
