@@ -3,6 +3,7 @@ package io.dsdagent.agent.aggregate;
 import io.dsdagent.agent.encode.Packer;
 import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.ContextInfo;
+import io.dsdagent.agent.record.CountTake;
 import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
 import io.dsdagent.agent.telemetry.Telemetry;
@@ -35,7 +36,6 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
     private final long intervalMillis;
     private final long offsetMillis;
     private final int cap;
-    private final boolean telemetryEnabled;
     private final Xorshift rnd = new Xorshift(System.nanoTime());
     private final SampleRates rates = new SampleRates();
     private final MpscAtomicArrayQueue<Outbound> rawMessages = new MpscAtomicArrayQueue<Outbound>(1024);
@@ -46,25 +46,13 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
     private long intervalStart;
     private long lastStampSeconds;
     private volatile boolean stopping;
+    /** Until when the final drain waits for writers caught mid-call: half the stop bound. */
+    private volatile long finalDeadline;
     private volatile boolean stopped;
     private Thread thread;
 
-    // telemetry: one slot per dsd_agent.* context (see registerTelemetry)
-    private static final int RECORDED = 0;
-    private static final int PACKETS = 1;
-    private static final int BYTES = 2;
-    private static final int ADVICE_ERRORS = 3;
-    private static final int MESSAGES_DROPPED = 4;
-    private static final int CONTEXTS = 5;
-    private static final int SAMPLES_DROPPED = 6;
-    private static final int PACKETS_DROPPED = SAMPLES_DROPPED + Telemetry.Drop.values().length;
-    private static final int SLOTS = PACKETS_DROPPED + Telemetry.SendError.values().length;
-    private int[] telemetryIds;
-    /** Totals already delivered: a point is the total minus this. */
-    private final long[] reported = new long[SLOTS];
-    /** Total in the point written this flush, and the datagram it went out in (-1: none). */
-    private final long[] pendingTotal = new long[SLOTS];
-    private final long[] pendingDatagram = new long[SLOTS];
+    private final SelfTelemetry self;
+    private final CountTake countTake = new CountTake();
 
     /** Wall clock in milliseconds; replaceable in tests. */
     public interface Clock {
@@ -100,12 +88,9 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
         this.intervalMillis = intervalMillis;
         this.offsetMillis = offsetMillis;
         this.cap = maxSamplesPerContext;
-        this.telemetryEnabled = telemetryEnabled;
         this.clock = clock;
         this.intervalStart = clock.millis() / intervalMillis * intervalMillis;
-        if (telemetryEnabled) {
-            registerTelemetry();
-        }
+        this.self = telemetryEnabled ? new SelfTelemetry(registry, recorder, telemetry) : null;
     }
 
     /** Starts the daemon thread {@code dsd-agent-aggregator}. */
@@ -148,13 +133,14 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
                     tick();
                     long waitNanos = Math.min(TICK_NANOS, TimeUnit.MILLISECONDS.toNanos(nextFlush - now));
                     recorder.setConsumerParked(true);
-                    if (!stopping) {
+                    // re-checked after the flag: a writer that handed over just before it saw no one parked
+                    if (!stopping && !recorder.hasWork()) {
                         LockSupport.parkNanos(this, Math.max(waitNanos, 1));
                     }
                     recorder.setConsumerParked(false);
                 }
             }
-            flush(); // final flush on stop: everything recorded so far
+            finalFlush();
         } catch (Throwable t) {
             Log.error("aggregator stopped by " + t + "; metrics are no longer sent");
         } finally {
@@ -194,9 +180,10 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
 
     /**
      * Stops the thread after a final flush, waiting at most {@code timeoutMillis}. Safe to call from a
-     * shutdown hook.
+     * shutdown hook: the thread that called {@code System.exit} waits here, at most that long.
      */
     public void stop(long timeoutMillis) {
+        finalDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis) / 2;
         stopping = true;
         Thread t = thread;
         if (t == null) {
@@ -220,12 +207,31 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
 
     /** Closes the current interval: everything recorded so far goes out stamped with its start. */
     public void flush() {
-        long stamp = Math.max(intervalStart / 1000, lastStampSeconds + 1);
-        lastStampSeconds = stamp;
-        intervalStart += intervalMillis;
         recorder.drainFull(this);
         recorder.drainStripes(this);
         recorder.drainFull(this);
+        flushDrained(false);
+    }
+
+    /**
+     * The last flush, on stop: closes the recorder, drains every stripe, chunk and ring slot (waiting a
+     * bounded time for writers caught mid-call), sends it all, then counts the counter calls that raced
+     * the cutoff as {@code shutdown}, so what was recorded before exit is sent or counted, exactly.
+     */
+    public void finalFlush() {
+        long deadline = finalDeadline != 0 ? finalDeadline : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+        int held = recorder.closeAndDrain(this, deadline);
+        if (held > 0) {
+            Log.warn(held + " recording buffer(s) still held by threads that never ran again before exit;"
+                    + " their values are not sent");
+        }
+        flushDrained(true);
+    }
+
+    private void flushDrained(boolean last) {
+        long stamp = Math.max(intervalStart / 1000, lastStampSeconds + 1);
+        lastStampSeconds = stamp;
+        intervalStart += intervalMillis;
         sendRaw();
         int n = registry.size();
         for (int id = 0; id < n; id++) {
@@ -234,13 +240,9 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
                 continue;
             }
             switch (ctx.type) {
-                case Registry.COUNT: {
-                    long v = recorder.takeCount(id);
-                    if (v != 0 && packer.timestamped(ctx, false, v, stamp)) {
-                        packer.samples(Math.abs(v)); // each +1 is one sample
-                    }
+                case Registry.COUNT:
+                    flushCount(ctx, stamp);
                     break;
-                }
                 case Registry.GAUGE: {
                     long bits = recorder.takeGauge(id);
                     if (!Recorder.isUnset(bits)) {
@@ -252,17 +254,59 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
                     flushValues(ctx);
             }
         }
-        if (telemetryEnabled) {
-            emitTelemetry(stamp);
+        if (last) {
+            countLateCalls(n);
+        }
+        if (self != null) {
+            self.emit(packer, stamp);
         }
         packer.flush();
-        if (telemetryEnabled) {
-            settleTelemetry();
+        if (self != null) {
+            self.settle(packer);
+        }
+    }
+
+    /**
+     * One count line per counter that was called: its exact sum (beyond the long range in the encoder's
+     * shortest float64 form, which the Datadog Agent parses counts as anyway), standing for its calls.
+     */
+    private void flushCount(ContextInfo ctx, long stamp) {
+        recorder.takeCount(ctx.id, countTake);
+        if (countTake.calls == 0 && countTake.isZero()) {
+            return;
+        }
+        boolean written = countTake.fitsLong()
+                ? packer.timestamped(ctx, false, countTake.low(), stamp)
+                : packer.timestamped(ctx, true, Double.doubleToRawLongBits(countTake.asDouble()), stamp);
+        if (written) {
+            packer.samples(countTake.calls);
+        } else if (countTake.calls > 1) { // the packer counted the line once; it stood for its calls
+            telemetry.drop(Telemetry.Drop.MESSAGE_TOO_LARGE, countTake.calls - 1);
+        }
+    }
+
+    /** After the final flush's lines: counter calls that came in after their take are counted as shutdown. */
+    private void countLateCalls(int n) {
+        for (int id = 0; id < n; id++) {
+            ContextInfo ctx = registry.get(id);
+            if (ctx != null && ctx.type == Registry.COUNT) {
+                long late = recorder.takeLateCalls(id, countTake);
+                if (late > 0) {
+                    telemetry.drop(Telemetry.Drop.SHUTDOWN, late);
+                }
+            }
         }
     }
 
     private void flushValues(ContextInfo ctx) {
+        long dropped = ctx.type == Registry.SET ? 0 : recorder.takeDropped(ctx.id);
         ValueState st = ctx.id < states.length ? states[ctx.id] : null;
+        if (dropped > 0 && (st == null || st.count == 0)) {
+            // every value of the interval was dropped: the last one carries the whole count
+            st = state(ctx.id);
+            st.add(recorder.lastDropped(ctx.id), cap, rnd);
+            dropped--;
+        }
         if (st == null) {
             return;
         }
@@ -274,24 +318,41 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
         }
         st.idleIntervals = 0;
         if (ctx.type == Registry.SET) {
-            for (String m : st.members) {
-                packer.setMember(ctx, m);
-            }
-            st.reset();
+            flushSet(ctx, st);
             return;
         }
+        if (self != null) {
+            self.notKept(dropped, st.count - st.kept);
+        }
+        sendWeighted(ctx, st, st.count + dropped);
+        st.reset();
+    }
+
+    /**
+     * The kept values standing for {@code total} calls: weights {@code base + 1} for the first
+     * {@code total % kept} values and {@code base} for the rest, so the Datadog Agent's {@code int(1/rate)}
+     * weights sum to exactly {@code total} ({@link SampleRates}).
+     */
+    private void sendWeighted(ContextInfo ctx, ValueState st, long total) {
         int kind = ctx.nanos ? Packer.NANOS : Packer.DOUBLE_BITS;
         int k = st.kept;
-        if (st.count == k) {
-            packer.packed(ctx, st.samples, 0, k, kind, 1);
-        } else {
-            // k values stand for count: weights base+1 (the first rem values) and base, summing to count
-            long base = st.count / k;
-            int rem = (int) (st.count % k);
-            if (rem > 0) {
-                packer.packed(ctx, st.samples, 0, rem, kind, rates.forWeight(base + 1));
+        long base = total / k;
+        int rem = (int) (total % k);
+        if (rem > 0) {
+            packer.packed(ctx, st.samples, 0, rem, kind, rates.forWeight(base + 1));
+        }
+        packer.packed(ctx, st.samples, rem, k, kind, rates.forWeight(base));
+    }
+
+    /** One line per distinct member; the first stands for the repeated adds too (telemetry counts calls). */
+    private void flushSet(ContextInfo ctx, ValueState st) {
+        boolean first = true;
+        for (String m : st.members) {
+            packer.setMember(ctx, m);
+            if (first) {
+                packer.samples(st.count - st.members.size() - st.refused);
+                first = false;
             }
-            packer.packed(ctx, st.samples, rem, k, kind, rates.forWeight(base));
         }
         st.reset();
     }
@@ -303,8 +364,8 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
             int id = ids[i];
             ValueState st = state(id);
             if (refs != null && refs[i] != null) {
-                if (!st.addMember((String) refs[i], cap)) {
-                    telemetry.drop(Telemetry.Drop.CONTEXT_CAP);
+                if (!st.addMember(SetMembers.bound((String) refs[i]), cap)) {
+                    telemetry.drop(Telemetry.Drop.SET_CAP);
                 }
             } else {
                 st.add(values[i], cap, rnd);
@@ -322,90 +383,5 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
             states[id] = st;
         }
         return st;
-    }
-
-    private static final String[] DROP_REASONS;
-
-    static {
-        Telemetry.Drop[] ds = Telemetry.Drop.values();
-        DROP_REASONS = new String[ds.length];
-        for (int i = 0; i < ds.length; i++) {
-            DROP_REASONS[i] = "reason:" + ds[i].tag;
-        }
-    }
-
-    private void registerTelemetry() {
-        telemetryIds = new int[SLOTS];
-        telemetryIds[RECORDED] = registry.register(Registry.COUNT, "dsd_agent.samples.recorded");
-        telemetryIds[PACKETS] = registry.register(Registry.COUNT, "dsd_agent.packets.sent");
-        telemetryIds[BYTES] = registry.register(Registry.COUNT, "dsd_agent.bytes.sent");
-        telemetryIds[ADVICE_ERRORS] = registry.register(Registry.COUNT, "dsd_agent.advice.errors");
-        telemetryIds[MESSAGES_DROPPED] = registry.register(Registry.COUNT, "dsd_agent.messages.dropped");
-        telemetryIds[CONTEXTS] = registry.register(Registry.GAUGE, "dsd_agent.contexts");
-        Telemetry.Drop[] ds = Telemetry.Drop.values();
-        for (int i = 0; i < ds.length; i++) {
-            telemetryIds[SAMPLES_DROPPED + i] = registry.register(Registry.COUNT, "dsd_agent.samples.dropped", DROP_REASONS[i]);
-        }
-        Telemetry.SendError[] es = Telemetry.SendError.values();
-        for (int i = 0; i < es.length; i++) {
-            telemetryIds[PACKETS_DROPPED + i] = registry.register(Registry.COUNT, "dsd_agent.packets.dropped",
-                    "reason:" + es[i].tag);
-        }
-        java.util.Arrays.fill(pendingDatagram, -1);
-    }
-
-    private void emitTelemetry(long stamp) {
-        emit(RECORDED, recorder.recorded(), stamp);
-        emit(ADVICE_ERRORS, telemetry.adviceErrors(), stamp);
-        emit(MESSAGES_DROPPED, telemetry.messagesDropped(), stamp);
-        Telemetry.Drop[] ds = Telemetry.Drop.values();
-        for (int i = 0; i < ds.length; i++) {
-            emit(SAMPLES_DROPPED + i, telemetry.dropped(ds[i]), stamp);
-        }
-        ContextInfo c = registry.get(telemetryIds[CONTEXTS]);
-        if (c != null) {
-            packer.timestamped(c, true, Double.doubleToRawLongBits(registry.size()), stamp);
-        }
-        // packets and bytes last: they cover everything sent before this point of the flush
-        packer.flush();
-        emit(PACKETS, telemetry.packetsSent(), stamp);
-        emit(BYTES, telemetry.bytesSent(), stamp);
-        Telemetry.SendError[] es = Telemetry.SendError.values();
-        for (int i = 0; i < es.length; i++) {
-            emit(PACKETS_DROPPED + i, telemetry.packetsDropped(es[i]), stamp);
-        }
-    }
-
-    /**
-     * Writes the point {@code total - reported} of a telemetry counter. It counts as reported only once
-     * its datagram was sent ({@link #settleTelemetry}): a point lost with its datagram (the receiver was
-     * away, which is exactly when the drop counters move) is carried into the next interval's point, so
-     * the sum of what arrives is the agent's total.
-     */
-    private void emit(int slot, long total, long stamp) {
-        ContextInfo c = registry.get(telemetryIds[slot]);
-        long delta = total - reported[slot];
-        if (c == null || delta == 0) {
-            return;
-        }
-        // telemetry points bypass the recorder: they are not samples the application recorded
-        if (packer.timestamped(c, false, delta, stamp)) {
-            pendingTotal[slot] = total;
-            pendingDatagram[slot] = packer.datagram();
-        } else {
-            reported[slot] = total; // can never be written: do not let it grow
-        }
-    }
-
-    /** After the flush's last datagram: the points that went out are reported, the others carried over. */
-    private void settleTelemetry() {
-        for (int slot = 0; slot < SLOTS; slot++) {
-            if (pendingDatagram[slot] >= 0) {
-                if (packer.sent(pendingDatagram[slot])) {
-                    reported[slot] = pendingTotal[slot];
-                }
-                pendingDatagram[slot] = -1;
-            }
-        }
     }
 }

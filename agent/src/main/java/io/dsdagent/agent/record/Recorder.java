@@ -21,10 +21,19 @@ import java.util.concurrent.locks.LockSupport;
  *       handed to the aggregator on a JCTools MPSC queue and replaced from a pool (an SPMC queue the
  *       aggregator refills). A writer that finds {@link #MAX_ATTEMPTS} stripes held (their writers
  *       preempted mid-write) appends to the {@link Overflow} ring instead. Pool and ring bound memory at
- *       {@code DSD_AGENT_QUEUE_SIZE} samples: when both are full the sample is dropped and counted.</li>
+ *       {@code DSD_AGENT_QUEUE_SIZE} samples: when both are full a timer, histogram or distribution
+ *       value is not kept but its count is ({@link ValueDrops}); a set member is dropped and counted.</li>
  * </ul>
  * Stripes are chosen by thread id, so any number of threads (virtual threads included) share a fixed
  * number of buffers.
+ *
+ * <p>Every call is accounted for exactly once: as recorded (counted by the aggregator when it takes a
+ * counter's calls, drains a value or takes a value's drop), or as dropped before that under one reason
+ * ({@code context_cap} for a refused context, {@code unknown_context}, {@code nan_or_infinite},
+ * {@code queue_full}, {@code shutdown} after {@link #close}). {@link #close} and the writers meet in
+ * Dekker's pattern (a writer's atomic claim, then its read of {@code closed}; the closer's write of
+ * {@code closed}, then its claims), so the final drain ({@link #closeAndDrain}) gets every call that missed
+ * the close, and every call that saw it is counted as {@code shutdown}.
  */
 public final class Recorder {
     static final long GAUGE_UNSET = 0x7ff8dead0000beefL; // a NaN payload no real gauge can carry
@@ -37,9 +46,13 @@ public final class Recorder {
     private final int stripes;
     private final int stripeMask;
     private final AtomicReferenceArray<Chunk> owned;
-    private final AtomicLongArray recorded;
+    /** Gauge calls per stripe (counter calls are per context, {@link CounterCalls}). */
+    private final AtomicLongArray gaugeCalls;
     /** Value samples drained by the aggregator (stored values are counted here, not when recorded). */
     private final java.util.concurrent.atomic.AtomicLong drained = new java.util.concurrent.atomic.AtomicLong();
+    private final ValueDrops drops;
+    private final CounterCalls calls;
+    private volatile boolean closed;
     private final int wakeThreshold;
     private final MpscAtomicArrayQueue<Chunk> full;
     private final SpmcAtomicArrayQueue<Chunk> free;
@@ -62,7 +75,9 @@ public final class Recorder {
         this.overflowWakeMask = overflow.capacity() / 4 - 1;
         int chunks = Math.max(stripes * 2, (queueSamples - overflow.capacity()) / CHUNK_SIZE);
         this.owned = new AtomicReferenceArray<Chunk>(stripes * PAD);
-        this.recorded = new AtomicLongArray(stripes * PAD);
+        this.gaugeCalls = new AtomicLongArray(stripes * PAD);
+        this.drops = new ValueDrops(registry.segments.length());
+        this.calls = new CounterCalls(registry.segments.length(), stripes);
         this.full = new MpscAtomicArrayQueue<Chunk>(chunks);
         this.wakeThreshold = Math.max(1, chunks / 8);
         full.size(); // links JCTools' size helper now, not on an application thread's first hand-off
@@ -110,19 +125,38 @@ public final class Recorder {
 
     // ---- hot path -------------------------------------------------------------------------------
 
+    /** The registry segment of a non-negative id, or null if there is none. */
+    private Registry.Segment segment(int id) {
+        int s = id >>> Registry.SHIFT;
+        return s < registry.segments.length() ? registry.segments.get(s) : null;
+    }
+
     public void count(int id, long delta) {
-        Registry.Segment seg = id < 0 ? null : registry.segments.get(id >>> Registry.SHIFT);
+        if (id < 0) {
+            telemetry.drop(Telemetry.Drop.CONTEXT_CAP); // the handle's registration was refused
+            return;
+        }
+        AtomicLongArray callCells = calls.cells(id);
+        Registry.Segment seg = callCells == null ? null : segment(id);
         if (seg == null) {
             telemetry.drop(Telemetry.Drop.UNKNOWN_CONTEXT);
             return;
         }
+        if (closed) {
+            telemetry.drop(Telemetry.Drop.SHUTDOWN);
+            return;
+        }
         int s = stripe();
-        seg.counts.getAndAdd(s * Registry.SEGMENT + (id & Registry.MASK), delta);
-        recorded.getAndIncrement(s * PAD);
+        long before = seg.counts.getAndAdd(s * Registry.SEGMENT + (id & Registry.MASK), delta);
+        calls.called(callCells, id, s, before, delta);
     }
 
     public void gauge(int id, double value) {
-        Registry.Segment seg = id < 0 ? null : registry.segments.get(id >>> Registry.SHIFT);
+        if (id < 0) {
+            telemetry.drop(Telemetry.Drop.CONTEXT_CAP);
+            return;
+        }
+        Registry.Segment seg = segment(id);
         if (seg == null) {
             telemetry.drop(Telemetry.Drop.UNKNOWN_CONTEXT);
             return;
@@ -131,8 +165,12 @@ public final class Recorder {
             telemetry.drop(Telemetry.Drop.NAN);
             return;
         }
+        if (closed) {
+            telemetry.drop(Telemetry.Drop.SHUTDOWN);
+            return;
+        }
         seg.gauges.set(id & Registry.MASK, Double.doubleToRawLongBits(value));
-        recorded.getAndIncrement(stripe() * PAD);
+        gaugeCalls.getAndIncrement(stripe() * PAD);
     }
 
     /** A timer value in nanoseconds. */
@@ -155,7 +193,7 @@ public final class Recorder {
 
     private void append(int id, long bits, Object ref) {
         if (id < 0) {
-            telemetry.drop(Telemetry.Drop.UNKNOWN_CONTEXT);
+            telemetry.drop(Telemetry.Drop.CONTEXT_CAP); // the handle's registration was refused
             return;
         }
         int start = stripe();
@@ -164,6 +202,11 @@ public final class Recorder {
             Chunk c = owned.getAndSet(slot, null);
             if (c == null) {
                 continue; // another thread is writing this stripe: try the next
+            }
+            if (closed) { // read after the claim: see closeAndDrain
+                owned.lazySet(slot, c);
+                telemetry.drop(Telemetry.Drop.SHUTDOWN);
+                return;
             }
             if (c.isFull()) {
                 c = handOff(c);
@@ -177,16 +220,27 @@ public final class Recorder {
             }
             owned.lazySet(slot, c);
             if (!stored) { // stored values are counted when the aggregator drains them: one atomic less here
-                telemetry.drop(Telemetry.Drop.QUEUE_FULL);
+                notQueued(id, bits, ref);
             }
             return;
         }
         long pos = overflow.offer(id, bits, ref);
-        if (pos < 0) {
+        if (pos == Overflow.CLOSED) {
+            telemetry.drop(Telemetry.Drop.SHUTDOWN);
+        } else if (pos < 0) {
             wakeConsumer();
-            telemetry.drop(Telemetry.Drop.QUEUE_FULL);
+            notQueued(id, bits, ref);
         } else if ((pos & overflowWakeMask) == overflowWakeMask) { // every quarter ring: drain before the tick
             wakeConsumer();
+        }
+    }
+
+    /** The drop path: a value keeps its count ({@link ValueDrops}); a set member is lost. */
+    private void notQueued(int id, long bits, Object ref) {
+        if (ref != null) {
+            telemetry.drop(Telemetry.Drop.QUEUE_FULL);
+        } else if (!drops.add(id, bits)) {
+            telemetry.drop(Telemetry.Drop.UNKNOWN_CONTEXT);
         }
     }
 
@@ -262,32 +316,88 @@ public final class Recorder {
     public int drainStripes(ChunkConsumer consumer) {
         int n = 0;
         for (int i = 0; i < stripes; i++) {
-            int slot = i * PAD;
             Chunk c = null;
             for (int spin = 0; spin < 1000 && c == null; spin++) {
-                c = owned.getAndSet(slot, null);
-                if (c == null) {
-                    Thread.yield();
-                }
+                c = takeStripe(i);
             }
-            if (c == null) {
-                continue;
-            }
-            if (c.size == 0) {
-                owned.lazySet(slot, c);
-                continue;
-            }
-            Chunk fresh = free.poll();
-            if (fresh == null) {
-                n += consume(c, consumer);
-                owned.lazySet(slot, c);
-            } else {
-                owned.lazySet(slot, fresh);
-                n += consume(c, consumer);
-                free.offer(c);
+            if (c != null) {
+                n += drainStripe(i, c, consumer);
             }
         }
         return n;
+    }
+
+    private Chunk takeStripe(int i) {
+        Chunk c = owned.getAndSet(i * PAD, null);
+        if (c == null) {
+            Thread.yield();
+        }
+        return c;
+    }
+
+    private int drainStripe(int i, Chunk c, ChunkConsumer consumer) {
+        int slot = i * PAD;
+        if (c.size == 0) {
+            owned.lazySet(slot, c);
+            return 0;
+        }
+        Chunk fresh = free.poll();
+        if (fresh == null) {
+            int n = consume(c, consumer);
+            owned.lazySet(slot, c);
+            return n;
+        }
+        owned.lazySet(slot, fresh);
+        int n = consume(c, consumer);
+        free.offer(c);
+        return n;
+    }
+
+    /**
+     * The final drain: closes the recorder (every later call is counted as {@code shutdown}) and drains
+     * every stripe, every handed-over chunk and every ring slot claimed before the close, waiting until
+     * {@code deadlineNanos} for writers caught mid-call. A ring slot still unpublished then is counted
+     * as {@code shutdown}; a stripe still held is left (its writer never ran again) and returned, so the
+     * caller can say so. Returns the number of stripes left.
+     */
+    public int closeAndDrain(ChunkConsumer consumer, long deadlineNanos) {
+        closed = true;
+        overflow.close();
+        int held = 0;
+        for (int i = 0; i < stripes; i++) {
+            Chunk c;
+            while ((c = takeStripe(i)) == null && System.nanoTime() - deadlineNanos < 0) {
+                // a writer holds it for a few instructions, or for a time slice if preempted
+            }
+            if (c == null) {
+                held++;
+            } else {
+                drainStripe(i, c, consumer); // given back: later writers see closed and count shutdown
+            }
+        }
+        Chunk c;
+        while ((c = full.poll()) != null) {
+            consume(c, consumer);
+            free.offer(c);
+        }
+        for (;;) {
+            long left = overflow.drainClosed(overflowScratch, deadlineNanos);
+            if (left > 0) {
+                telemetry.drop(Telemetry.Drop.SHUTDOWN, left);
+            }
+            boolean more = overflowScratch.isFull();
+            if (overflowScratch.size > 0) {
+                consume(overflowScratch, consumer);
+            }
+            if (!more) {
+                return held;
+            }
+        }
+    }
+
+    /** For the aggregator's park: whether handed-over chunks or ring samples are waiting. */
+    public boolean hasWork() {
+        return !full.isEmpty() || overflow.hasClaims();
     }
 
     private int consume(Chunk c, ChunkConsumer consumer) {
@@ -298,25 +408,54 @@ public final class Recorder {
         return n;
     }
 
-    /** Sum of a counter's stripes since the last call, resetting them. */
-    public long takeCount(int id) {
-        Registry.Segment seg = registry.segments.get(id >>> Registry.SHIFT);
+    /**
+     * Adds a counter's interval into {@code into} (cleared first): the sum of its stripes, exact beyond
+     * the long range, and its calls, resetting them. The calls count as recorded.
+     */
+    public void takeCount(int id, CountTake into) {
+        takeCount(id, into, true);
+    }
+
+    /**
+     * After the final flush: the calls a counter received since it was taken (writers that read
+     * {@code closed} just before it was set). The caller counts them as {@code shutdown}, not recorded.
+     */
+    public long takeLateCalls(int id, CountTake scratch) {
+        takeCount(id, scratch, false);
+        return scratch.calls;
+    }
+
+    private void takeCount(int id, CountTake into, boolean recorded) {
+        into.clear();
+        Registry.Segment seg = segment(id);
+        if (seg == null) {
+            return;
+        }
         int base = id & Registry.MASK;
-        long sum = 0;
         for (int s = 0; s < stripes; s++) {
             int i = s * Registry.SEGMENT + base;
             if (seg.counts.get(i) != 0) {
-                sum += seg.counts.getAndSet(i, 0);
+                into.add(seg.counts.getAndSet(i, 0));
             }
         }
-        return sum;
+        calls.take(id, into, recorded);
+    }
+
+    /** Values of {@code id} not queued since the last call (their count is exact), resetting it. */
+    public long takeDropped(int id) {
+        return drops.take(id);
+    }
+
+    /** The bits of the value of {@code id} dropped last; meaningful after {@link #takeDropped} above zero. */
+    public long lastDropped(int id) {
+        return drops.last(id);
     }
 
     /** The gauge's last value bits since the last call, or {@link #GAUGE_UNSET}. */
     public long takeGauge(int id) {
-        Registry.Segment seg = registry.segments.get(id >>> Registry.SHIFT);
+        Registry.Segment seg = segment(id);
         int i = id & Registry.MASK;
-        if (seg.gauges.get(i) == GAUGE_UNSET) {
+        if (seg == null || seg.gauges.get(i) == GAUGE_UNSET) {
             return GAUGE_UNSET;
         }
         return seg.gauges.getAndSet(i, GAUGE_UNSET);
@@ -326,12 +465,16 @@ public final class Recorder {
         return gaugeBits == GAUGE_UNSET;
     }
 
-    /** Every sample accepted so far (counts, gauges, values), across stripes. */
+    /**
+     * Calls that reached the recorder's cells and queues and were taken by the aggregator so far: gauge
+     * calls, counter calls taken, values drained and values taken as not queued. Calls dropped before
+     * that are in {@link Telemetry} under their reason. Read by the aggregator thread.
+     */
     public long recorded() {
         long sum = 0;
         for (int i = 0; i < stripes; i++) {
-            sum += recorded.get(i * PAD);
+            sum += gaugeCalls.get(i * PAD);
         }
-        return sum + drained.get();
+        return sum + drained.get() + calls.taken() + drops.taken();
     }
 }

@@ -78,9 +78,12 @@ class RecorderTest {
         int ring = r.overflowCapacity();
         assertEquals(1024, ring, "an eighth of the 8,192-sample budget");
         for (int i = 0; i < ring + 100; i++) {
-            r.recordNanos(timer, 1);
+            r.recordNanos(timer, i);
         }
-        assertEquals(100, telemetry.dropped(Telemetry.Drop.QUEUE_FULL));
+        assertEquals(0, telemetry.totalDropped(), "a value not queued keeps its count: not lost");
+        assertEquals(100, r.takeDropped(timer));
+        assertEquals(ring + 99, r.lastDropped(timer), "the last value dropped");
+        assertEquals(0, r.takeDropped(timer), "taken once");
         Collected c = new Collected();
         assertEquals(ring, r.drainFull(c));
         // drained slots are free again, lap after lap
@@ -90,7 +93,12 @@ class RecorderTest {
             }
             assertEquals(ring, r.drainFull(new Collected()));
         }
-        assertEquals(100, telemetry.dropped(Telemetry.Drop.QUEUE_FULL));
+        assertEquals(0, r.takeDropped(timer));
+        int set = r.registry().register(Registry.SET, "s");
+        for (int i = 0; i < ring + 3; i++) {
+            r.setAdd(set, "m");
+        }
+        assertEquals(3, telemetry.dropped(Telemetry.Drop.QUEUE_FULL), "a set member that cannot be queued is lost");
     }
 
     @Test
