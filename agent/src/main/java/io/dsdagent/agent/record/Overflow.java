@@ -102,9 +102,12 @@ final class Overflow {
         }
     }
 
-    /** Whether a writer has claimed a slot not yet drained (aggregator thread only). */
-    boolean hasClaims() {
-        return tail.get() != head;
+    /**
+     * Whether the next slot to drain is published (aggregator thread only). A slot claimed and not yet
+     * published does not count: its writer may be preempted, and the aggregator must not spin on it.
+     */
+    boolean hasPublished() {
+        return sequence.get((int) head & mask) == head + 1;
     }
 
     /** Closes the ring: later claims publish a tombstone. Returns nothing; see {@link #drainClosed}. */

@@ -278,7 +278,7 @@ final class ValueBuffers {
 
     /** For the aggregator's park: whether handed-over chunks or ring samples are waiting. */
     boolean hasWork() {
-        return !full.isEmpty() || overflow.hasClaims();
+        return !full.isEmpty() || overflow.hasPublished();
     }
 
     private int consume(Chunk c, Recorder.ChunkConsumer consumer) {
