@@ -77,6 +77,10 @@ final class ContextFlush implements Recorder.ChunkConsumer {
         }
     }
 
+    /**
+     * A timer, histogram, distribution or set context's lines for the interval; a context with nothing
+     * for {@value #IDLE_EVICT} intervals frees its state.
+     */
     void values(ContextInfo ctx) {
         long dropped = ctx.type == Registry.SET ? 0 : recorder.takeDropped(ctx.id);
         ValueState st = ctx.id < states.length ? states[ctx.id] : null;
