@@ -4,6 +4,7 @@ import io.dsdagent.api.Counter;
 import io.dsdagent.api.Distribution;
 import io.dsdagent.api.DsdMetrics;
 import io.dsdagent.api.Histogram;
+import io.dsdagent.api.SetMetric;
 import io.dsdagent.api.Timer;
 
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
  * <li>a burst: 8 threads, started together, each record 100,000 values as fast as they can into one
  * timer ({@code exact.timer}), one histogram ({@code exact.hist}) and one distribution
  * ({@code exact.dist}), and count each round once ({@code exact.calls});</li>
- * <li>{@code exact.big} incremented by {@code Long.MAX_VALUE} twice;</li>
+ * <li>{@code exact.big} incremented by {@code Long.MAX_VALUE} twice; set {@code exact.members} given two
+ * 300-character members that differ only in their last character, and {@code short};</li>
  * <li>an exit at once: 4 threads each record 10,000 timings ({@code exact.exit}) and main returns without
  * waiting for them or for a flush, so the JVM exits the moment they end;</li>
  * <li>all the while, a daemon thread records into {@code exact.race} (a timer) and {@code exact.race.calls}
@@ -29,6 +31,10 @@ public final class ExactApp {
         Counter big = DsdMetrics.counter("exact.big");
         big.increment(Long.MAX_VALUE);
         big.increment(Long.MAX_VALUE);
+        SetMetric members = DsdMetrics.set("exact.members");
+        members.add("x".repeat(299) + "a");
+        members.add("x".repeat(299) + "b");
+        members.add("short");
         Timer race = DsdMetrics.timer("exact.race");
         Counter raceCalls = DsdMetrics.counter("exact.race.calls");
         Thread racer = new Thread(() -> {
