@@ -15,7 +15,10 @@ public final class Telemetry {
      * aggregator already counted as recorded.
      */
     public enum Drop {
-        /** A set member with no room in the chunk pool or overflow ring (values keep their count instead). */
+        /**
+         * A set member with no room in the chunk pool or overflow ring (values keep their count instead),
+         * or an event or service check with no room in its queue.
+         */
         QUEUE_FULL("queue_full", true),
         NAN("nan_or_infinite", true),
         /** A call on a handle whose context was refused by the cap. */
