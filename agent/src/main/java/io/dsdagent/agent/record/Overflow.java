@@ -110,7 +110,7 @@ final class Overflow {
         return sequence.get((int) head & mask) == head + 1;
     }
 
-    /** Closes the ring: later claims publish a tombstone. Returns nothing; see {@link #drainClosed}. */
+    /** Closes the ring: a later claim publishes a tombstone; {@link #drainClosed} then drains what came before. */
     void close() {
         closed = true;
         closedTail = tail.get(); // after the volatile write: covers every writer that missed the close

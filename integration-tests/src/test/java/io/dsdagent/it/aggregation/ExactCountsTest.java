@@ -62,7 +62,8 @@ class ExactCountsTest {
             assertEquals(800_000, rx.valueCount("exact.dist"), seen);
             long notKept = sum(rx, "dsd_agent.values.not_kept", "reason:queue_full");
             // the run (the burst, the exit and the racer) overflows the queue: the drop path was taken
-            assertTrue(notKept > 0, "2,400,000 values as fast as 8 threads go must overflow a 1,024-sample queue: " + seen);
+            assertTrue(notKept > 0, "2,400,000 values as fast as 8 threads go must overflow a 1,024-sample queue: "
+                    + seen);
 
             // Long.MAX_VALUE twice: the exact sum, in float64 form, never a wrapped -2
             assertEquals(List.of("exact.big:18446744073709552000|c"), rx.metric("exact.big").stream()
@@ -73,24 +74,27 @@ class ExactCountsTest {
                     .map(l -> l.substring("exact.members:".length(), l.indexOf("|s"))).sorted().toList();
             assertEquals(3, members.size(), members.toString());
             assertEquals("short", members.get(0));
-            assertTrue(members.get(1).matches("x{247}~[0-9a-f]{8}") && members.get(2).matches("x{247}~[0-9a-f]{8}")
+            String bounded = "x{247}~[0-9a-f]{8}"; // 247 + 9 = 256 bytes
+            assertTrue(members.get(1).matches(bounded) && members.get(2).matches(bounded)
                     && !members.get(1).equals(members.get(2)), members.toString());
 
             // 4 threads x 10,000 and exit at once, and a thread racing the final flush's cutoff:
-            // received + dropped = recorded, in calls (exact.big's 2 calls aside: its value is not its calls; each set line is one add here)
+            // received + dropped = recorded, in calls (exact.big's 2 calls aside: its value is not its calls;
+            // each set line is one add here)
             assertEquals(40_000, rx.valueCount("exact.exit"), seen);
             long recorded = sum(rx, "dsd_agent.samples.recorded", null);
             long dropped = sum(rx, "dsd_agent.samples.dropped", null);
             long shutdown = sum(rx, "dsd_agent.samples.dropped", "reason:shutdown");
             long raced = rx.valueCount("exact.race") + rx.countSum("exact.race.calls");
-            long received = members.size() + rx.countSum("exact.calls") + rx.valueCount("exact.timer") + rx.valueCount("exact.hist")
-                    + rx.valueCount("exact.dist") + rx.valueCount("exact.exit") + raced;
+            long received = members.size() + rx.countSum("exact.calls") + rx.valueCount("exact.timer")
+                    + rx.valueCount("exact.hist") + rx.valueCount("exact.dist") + rx.valueCount("exact.exit") + raced;
             assertEquals(recorded - 2, received + dropped, "received " + received + " + dropped " + dropped
                     + " = recorded " + recorded + " - 2; " + seen);
-            assertEquals(4 * 800_000 + 2 + 3 + 40_000, recorded - raced - shutdown, "every call since the agent started: " + seen);
+            assertEquals(4 * 800_000 + 2 + 3 + 40_000, recorded - raced - shutdown,
+                    "every call since the agent started: " + seen);
             assertEquals(shutdown, dropped, "only the racer's calls after the cutoff are lost: " + seen);
-            System.out.println("[exact] Java " + Jdks.feature(jdk) + ": values not kept (counted only) over the run " + notKept + ";"
-                    + " racer calls received " + raced + ", after the cutoff " + shutdown);
+            System.out.println("[exact] Java " + Jdks.feature(jdk) + ": values not kept (counted only) over the run "
+                    + notKept + "; racer calls received " + raced + ", after the cutoff " + shutdown);
             for (String l : rx.lines()) {
                 assertTrue(!l.startsWith("dsd_agent.") || !l.contains(":-"), "negative telemetry: " + l);
             }

@@ -19,15 +19,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * under one reason, in calls. The aggregator is driven inline on a capturing transport (256-byte
  * datagrams), 4 stripes, a queue of 8,192 samples (a 1,024-sample overflow ring).
  */
-class ExactCountsTest {
+class ExactIntervalTest {
     private final Telemetry telemetry = new Telemetry();
     private final Registry registry = new Registry(100, 4, List.of(), telemetry);
     private final Recorder recorder = new Recorder(registry, telemetry, 4, 8192);
-    private final TelemetryAcrossOutagesTest.FlakyTransport transport = new TelemetryAcrossOutagesTest.FlakyTransport(telemetry);
+    private final TelemetryAcrossOutagesTest.FlakyTransport transport =
+            new TelemetryAcrossOutagesTest.FlakyTransport(telemetry);
     private final Aggregator agg = new Aggregator(recorder, () -> new Packer(transport, telemetry, null), telemetry,
             1000, 0, 1000, true, () -> 1_700_000_000_000L);
 
-    ExactCountsTest() {
+    ExactIntervalTest() {
         agg.startInline();
     }
 
