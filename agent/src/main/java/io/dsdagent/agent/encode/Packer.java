@@ -132,7 +132,7 @@ public final class Packer {
             }
             int minLine = ctx.nameBytes.length + 1 + first + suffix;
             if (minLine > max) {
-                telemetry.drop(Telemetry.Drop.MESSAGE_TOO_LARGE);
+                telemetry.drop(Telemetry.Drop.MESSAGE_TOO_LARGE, weight); // the calls the value stood for
                 continue;
             }
             if (minLine > max - len) {

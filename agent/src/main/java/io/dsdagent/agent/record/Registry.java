@@ -96,7 +96,8 @@ public final class Registry {
 
     /**
      * Resolves {@code type/name/tags} to an id, creating the context on first sight; -1 when the cap
-     * {@code DSD_AGENT_MAX_CONTEXTS} is reached or the type is unknown (counted, one warning).
+     * {@code DSD_AGENT_MAX_CONTEXTS} is reached or the type is unknown (one warning; the recorder
+     * counts each call on the id -1 once, as {@code context_cap}).
      */
     public int register(int type, String name, String... tags) {
         boolean nanos = (type & NANOS) != 0 || type == TIMER;
@@ -133,7 +134,7 @@ public final class Registry {
             }
             int id = count;
             if (id >= maxContexts) {
-                telemetry.drop(Telemetry.Drop.CONTEXT_CAP);
+                // not counted here: each call on the refused handle is counted once, as context_cap
                 Log.warnOnce("context-cap", "metric context cap reached (" + maxContexts
                         + "): new name/tag combinations are dropped; raise DSD_AGENT_MAX_CONTEXTS");
                 return -1;
