@@ -6,6 +6,8 @@ import java.lang.instrument.Instrumentation;
  * The {@code Premain-Class} and {@code Agent-Class}: a trampoline. It defines the bridge in the boot
  * loader, then hands over by reflection to the starter, so that this class links against nothing of
  * the agent. Any failure disables the agent with one line on stderr; the application always runs.
+ * Its last act tells the starter that {@code premain} is returning: only then does the agent's thread
+ * open sockets or read {@code /proc}.
  */
 public final class AgentMain {
     private AgentMain() {
@@ -26,6 +28,7 @@ public final class AgentMain {
             Class<?> starter = Class.forName("io.dsdagent.agent.startup.Starter", true, AgentMain.class.getClassLoader());
             starter.getMethod("start", String.class, Instrumentation.class, boolean.class, long.class)
                     .invoke(null, args, inst, lateAttach, t0);
+            starter.getMethod("premainReturned").invoke(null);
         } catch (Throwable t) {
             Throwable cause = t instanceof java.lang.reflect.InvocationTargetException && t.getCause() != null
                     ? t.getCause() : t;

@@ -10,7 +10,8 @@ import java.io.PrintStream;
 /**
  * {@code java -jar dsd-agent.jar}: prints the version and the effective configuration read from the
  * current environment (the user's first diagnostic). {@code java -jar dsd-agent.jar listen ...} runs
- * the built-in local receiver.
+ * the built-in local receiver; {@code java -jar dsd-agent.jar attach <pid> [SETTING=value ...]} loads
+ * the agent into a running JVM ({@link Attach}).
  */
 public final class Main {
     private Main() {
@@ -22,9 +23,14 @@ public final class Main {
             System.exit(Listener.run(args, out));
             return;
         }
+        if (args.length > 0 && args[0].equals("attach")) {
+            System.exit(Attach.run(args, out, System.err));
+            return;
+        }
         if (args.length > 0) {
             out.println("usage: java -jar dsd-agent.jar            print version and effective configuration");
-            out.println("       java -jar dsd-agent.jar listen [--udp PORT | --unix PATH | --unixstream PATH] [--seconds N] [--raw]");
+            out.println("       java -jar dsd-agent.jar listen [--udp PORT | --unix PATH | --unixstream PATH] [--seconds N] [--raw | --summary [--interval 10s]]");
+            out.println("       java -jar dsd-agent.jar attach <pid> [SETTING=value ...]");
             System.exit(2);
             return;
         }

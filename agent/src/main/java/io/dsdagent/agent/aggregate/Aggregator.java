@@ -9,24 +9,24 @@ import io.dsdagent.agent.record.Source;
 import io.dsdagent.agent.telemetry.Telemetry;
 import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one aggregator thread: a duty cycle that drains the recorder's queues every tick, aggregates per
- * context, and flushes every interval. It is the only writer of aggregation state and the only user of
- * the packer and transport; stop travels through the same loop, so the final flush never races a
- * regular one.
+ * context ({@link ContextFlush}), and flushes every interval, then writes its own telemetry
+ * ({@link SelfTelemetry}). It is the only writer of aggregation state and the only user of the packer
+ * and transport; stop travels through the same loop, so the final flush never races a regular one. It
+ * sets its parked flag before re-checking the queues, and writers hand over before reading the flag, so
+ * a hand-off is never left waiting for a wake-up that does not come.
  *
  * <p>Flush times are aligned to wall-clock multiples of the interval plus a per-process random offset
  * (so a node's pods do not all send at the same instant); counts and gauges are stamped with the start
  * of the interval they close ({@code |T}), which is strictly increasing, so no context ever gets two
  * timestamped points in one second.
  */
-public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
+public final class Aggregator implements Runnable {
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final int IDLE_EVICT = 5;
 
     private final Recorder recorder;
     private final Registry registry;
@@ -35,38 +35,20 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
     private final Telemetry telemetry;
     private final long intervalMillis;
     private final long offsetMillis;
-    private final int cap;
-    private final boolean telemetryEnabled;
-    private final Xorshift rnd = new Xorshift(System.nanoTime());
-    private final SampleRates rates = new SampleRates();
     private final MpscAtomicArrayQueue<Outbound> rawMessages = new MpscAtomicArrayQueue<Outbound>(1024);
     private final Clock clock;
     private final java.util.List<Runnable> tickTasks = new java.util.concurrent.CopyOnWriteArrayList<Runnable>();
 
-    private ValueState[] states = new ValueState[64];
     private long intervalStart;
     private long lastStampSeconds;
     private volatile boolean stopping;
+    /** Until when the final drain waits for writers caught mid-call: half the stop bound. */
+    private volatile long finalDeadline;
     private volatile boolean stopped;
     private Thread thread;
 
-    // telemetry: one slot per dsd_agent.* context (see registerTelemetry)
-    private static final int RECORDED = 0;
-    private static final int PACKETS = 1;
-    private static final int BYTES = 2;
-    private static final int ADVICE_ERRORS = 3;
-    private static final int MESSAGES_DROPPED = 4;
-    private static final int CONTEXTS = 5; // one gauge per Source, by ordinal
-    private static final int EVICTED = CONTEXTS + Source.values().length;
-    private static final int SAMPLES_DROPPED = EVICTED + 1;
-    private static final int PACKETS_DROPPED = SAMPLES_DROPPED + Telemetry.Drop.values().length;
-    private static final int SLOTS = PACKETS_DROPPED + Telemetry.SendError.values().length;
-    private int[] telemetryIds;
-    /** Totals already delivered: a point is the total minus this. */
-    private final long[] reported = new long[SLOTS];
-    /** Total in the point written this flush, and the datagram it went out in (-1: none). */
-    private final long[] pendingTotal = new long[SLOTS];
-    private final long[] pendingDatagram = new long[SLOTS];
+    private final SelfTelemetry self;
+    private final ContextFlush contexts;
 
     /** Wall clock in milliseconds; replaceable in tests. */
     public interface Clock {
@@ -90,7 +72,8 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
 
     /** An event or service check, encoded on the aggregator thread. */
     public interface Outbound {
-        byte[] encode();
+        /** The message without its newline, cut to fit {@code maxBytes} where it can be. */
+        byte[] encode(int maxBytes);
     }
 
     public Aggregator(Recorder recorder, PackerFactory packerFactory, Telemetry telemetry, long intervalMillis,
@@ -101,13 +84,10 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
         this.telemetry = telemetry;
         this.intervalMillis = intervalMillis;
         this.offsetMillis = offsetMillis;
-        this.cap = maxSamplesPerContext;
-        this.telemetryEnabled = telemetryEnabled;
         this.clock = clock;
         this.intervalStart = clock.millis() / intervalMillis * intervalMillis;
-        if (telemetryEnabled) {
-            registerTelemetry();
-        }
+        this.self = telemetryEnabled ? new SelfTelemetry(registry, recorder, telemetry) : null;
+        this.contexts = new ContextFlush(recorder, telemetry, self, maxSamplesPerContext);
     }
 
     /** Starts the daemon thread {@code dsd-agent-aggregator}. */
@@ -137,6 +117,7 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
         long nextFlush = intervalStart + intervalMillis + offsetMillis;
         try {
             packer = packerFactory.create();
+            contexts.packer(packer);
             while (!stopping) {
                 long now = clock.millis();
                 if (now >= nextFlush) {
@@ -150,13 +131,14 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
                     tick();
                     long waitNanos = Math.min(TICK_NANOS, TimeUnit.MILLISECONDS.toNanos(nextFlush - now));
                     recorder.setConsumerParked(true);
-                    if (!stopping) {
+                    // re-checked after the flag: a writer that handed over just before it saw no one parked
+                    if (!stopping && !recorder.hasWork()) {
                         LockSupport.parkNanos(this, Math.max(waitNanos, 1));
                     }
                     recorder.setConsumerParked(false);
                 }
             }
-            flush(); // final flush on stop: everything recorded so far
+            finalFlush();
         } catch (Throwable t) {
             Log.error("aggregator stopped by " + t + "; metrics are no longer sent");
         } finally {
@@ -166,7 +148,7 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
 
     /** Drains queues and runs tick tasks; sends queued events at once. */
     public void tick() {
-        recorder.drainFull(this);
+        recorder.drainFull(contexts);
         for (Runnable r : tickTasks) {
             try {
                 r.run();
@@ -184,7 +166,7 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
         boolean any = false;
         while ((o = rawMessages.poll()) != null) {
             try {
-                byte[] m = o.encode();
+                byte[] m = o.encode(packer.maxPayload() - 1); // the packer adds the newline
                 packer.raw(m, m.length);
                 any = true;
             } catch (RuntimeException e) {
@@ -196,9 +178,10 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
 
     /**
      * Stops the thread after a final flush, waiting at most {@code timeoutMillis}. Safe to call from a
-     * shutdown hook.
+     * shutdown hook: the thread that called {@code System.exit} waits here, at most that long.
      */
     public void stop(long timeoutMillis) {
+        finalDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis) / 2;
         stopping = true;
         Thread t = thread;
         if (t == null) {
@@ -218,16 +201,37 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
     /** For tests that drive the aggregator without its thread. */
     public void startInline() {
         packer = packerFactory.create();
+        contexts.packer(packer);
     }
 
     /** Closes the current interval: everything recorded so far goes out stamped with its start. */
     public void flush() {
+        recorder.drainFull(contexts);
+        recorder.drainStripes(contexts);
+        recorder.drainFull(contexts);
+        flushDrained(false);
+    }
+
+    /**
+     * The last flush, on stop: closes the recorder, drains every stripe, chunk and ring slot (waiting a
+     * bounded time for writers caught mid-call), sends it all, then counts the counter calls that raced
+     * the cutoff as {@code shutdown}, so what was recorded before exit is sent or counted, exactly.
+     */
+    public void finalFlush() {
+        long deadline = finalDeadline != 0 ? finalDeadline : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+        int held = recorder.closeAndDrain(contexts, deadline);
+        if (held > 0) {
+            Log.warn(held + " recording buffer(s) still held by threads that never ran again before exit;"
+                    + " their values are not sent");
+        }
+        flushDrained(true);
+    }
+
+    private void flushDrained(boolean last) {
+        packer.newFlush(last || stopping);
         long stamp = Math.max(intervalStart / 1000, lastStampSeconds + 1);
         lastStampSeconds = stamp;
         intervalStart += intervalMillis;
-        recorder.drainFull(this);
-        recorder.drainStripes(this);
-        recorder.drainFull(this);
         sendRaw();
         int n = registry.size();
         for (int id = 0; id < n; id++) {
@@ -237,14 +241,9 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
             }
             boolean active; // live cap (issue 14.2): whether the context had data, for its eviction
             switch (ctx.type) {
-                case Registry.COUNT: {
-                    long v = recorder.takeCount(id);
-                    active = v != 0;
-                    if (v != 0 && packer.timestamped(ctx, false, v, stamp)) {
-                        packer.samples(Math.abs(v)); // each +1 is one sample
-                    }
+                case Registry.COUNT:
+                    active = contexts.count(ctx, stamp);
                     break;
-                }
                 case Registry.GAUGE: {
                     long bits = recorder.takeGauge(id);
                     active = !Recorder.isUnset(bits);
@@ -254,174 +253,20 @@ public final class Aggregator implements Runnable, Recorder.ChunkConsumer {
                     break;
                 }
                 default:
-                    active = flushValues(ctx);
+                    active = contexts.values(ctx);
             }
             registry.flushed(id, active);
         }
         registry.endFlush(); // live cap: evicts idle contexts, frees the slots quarantined last flush
-        if (telemetryEnabled) {
-            emitTelemetry(stamp);
+        if (last) {
+            contexts.lateCalls(registry, n);
+        }
+        if (self != null) {
+            self.emit(packer, stamp);
         }
         packer.flush();
-        if (telemetryEnabled) {
-            settleTelemetry();
-        }
-    }
-
-    /** Returns whether the context had values this interval. */
-    private boolean flushValues(ContextInfo ctx) {
-        ValueState st = ctx.id < states.length ? states[ctx.id] : null;
-        if (st == null) {
-            return false;
-        }
-        if (st.count == 0) {
-            if (++st.idleIntervals >= IDLE_EVICT) {
-                states[ctx.id] = null; // evict: frees the sample buffer of a context gone quiet
-            }
-            return false;
-        }
-        st.idleIntervals = 0;
-        if (ctx.type == Registry.SET) {
-            for (String m : st.members) {
-                packer.setMember(ctx, m);
-            }
-            st.reset();
-            return true;
-        }
-        int kind = ctx.nanos ? Packer.NANOS : Packer.DOUBLE_BITS;
-        int k = st.kept;
-        if (st.count == k) {
-            packer.packed(ctx, st.samples, 0, k, kind, 1);
-        } else {
-            // k values stand for count: weights base+1 (the first rem values) and base, summing to count
-            long base = st.count / k;
-            int rem = (int) (st.count % k);
-            if (rem > 0) {
-                packer.packed(ctx, st.samples, 0, rem, kind, rates.forWeight(base + 1));
-            }
-            packer.packed(ctx, st.samples, rem, k, kind, rates.forWeight(base));
-        }
-        st.reset();
-        return true;
-    }
-
-    /** Receives drained value samples. */
-    @Override
-    public void accept(int[] ids, long[] values, Object[] refs, int size) {
-        for (int i = 0; i < size; i++) {
-            int id = ids[i];
-            ValueState st = state(id);
-            if (refs != null && refs[i] != null) {
-                if (!st.addMember((String) refs[i], cap)) {
-                    telemetry.drop(Telemetry.Drop.CONTEXT_CAP);
-                }
-            } else {
-                st.add(values[i], cap, rnd);
-            }
-        }
-    }
-
-    private ValueState state(int id) {
-        if (id >= states.length) {
-            states = Arrays.copyOf(states, Math.max(id + 1, states.length * 2));
-        }
-        ValueState st = states[id];
-        if (st == null) {
-            st = new ValueState();
-            states[id] = st;
-        }
-        return st;
-    }
-
-    private static final String[] DROP_REASONS;
-
-    static {
-        Telemetry.Drop[] ds = Telemetry.Drop.values();
-        DROP_REASONS = new String[ds.length];
-        for (int i = 0; i < ds.length; i++) {
-            DROP_REASONS[i] = "reason:" + ds[i].tag;
-        }
-    }
-
-    private void registerTelemetry() {
-        telemetryIds = new int[SLOTS];
-        telemetryIds[RECORDED] = registry.register(Registry.COUNT, "dsd_agent.samples.recorded");
-        telemetryIds[PACKETS] = registry.register(Registry.COUNT, "dsd_agent.packets.sent");
-        telemetryIds[BYTES] = registry.register(Registry.COUNT, "dsd_agent.bytes.sent");
-        telemetryIds[ADVICE_ERRORS] = registry.register(Registry.COUNT, "dsd_agent.advice.errors");
-        telemetryIds[MESSAGES_DROPPED] = registry.register(Registry.COUNT, "dsd_agent.messages.dropped");
-        for (Source s : Source.values()) {
-            telemetryIds[CONTEXTS + s.ordinal()] = registry.register(Registry.GAUGE, "dsd_agent.contexts",
-                    "source:" + s.tag);
-        }
-        telemetryIds[EVICTED] = registry.register(Registry.COUNT, "dsd_agent.contexts.evicted");
-        Telemetry.Drop[] ds = Telemetry.Drop.values();
-        for (int i = 0; i < ds.length; i++) {
-            telemetryIds[SAMPLES_DROPPED + i] = registry.register(Registry.COUNT, "dsd_agent.samples.dropped", DROP_REASONS[i]);
-        }
-        Telemetry.SendError[] es = Telemetry.SendError.values();
-        for (int i = 0; i < es.length; i++) {
-            telemetryIds[PACKETS_DROPPED + i] = registry.register(Registry.COUNT, "dsd_agent.packets.dropped",
-                    "reason:" + es[i].tag);
-        }
-        java.util.Arrays.fill(pendingDatagram, -1);
-    }
-
-    private void emitTelemetry(long stamp) {
-        emit(RECORDED, recorder.recorded(), stamp);
-        emit(ADVICE_ERRORS, telemetry.adviceErrors(), stamp);
-        emit(MESSAGES_DROPPED, telemetry.messagesDropped(), stamp);
-        Telemetry.Drop[] ds = Telemetry.Drop.values();
-        for (int i = 0; i < ds.length; i++) {
-            emit(SAMPLES_DROPPED + i, telemetry.dropped(ds[i]), stamp);
-        }
-        emit(EVICTED, registry.evictions(), stamp);
-        for (Source s : Source.values()) {
-            ContextInfo c = registry.get(telemetryIds[CONTEXTS + s.ordinal()]);
-            if (c != null) {
-                packer.timestamped(c, true, Double.doubleToRawLongBits(registry.live(s)), stamp);
-            }
-        }
-        // packets and bytes last: they cover everything sent before this point of the flush
-        packer.flush();
-        emit(PACKETS, telemetry.packetsSent(), stamp);
-        emit(BYTES, telemetry.bytesSent(), stamp);
-        Telemetry.SendError[] es = Telemetry.SendError.values();
-        for (int i = 0; i < es.length; i++) {
-            emit(PACKETS_DROPPED + i, telemetry.packetsDropped(es[i]), stamp);
-        }
-    }
-
-    /**
-     * Writes the point {@code total - reported} of a telemetry counter. It counts as reported only once
-     * its datagram was sent ({@link #settleTelemetry}): a point lost with its datagram (the receiver was
-     * away, which is exactly when the drop counters move) is carried into the next interval's point, so
-     * the sum of what arrives is the agent's total.
-     */
-    private void emit(int slot, long total, long stamp) {
-        ContextInfo c = registry.get(telemetryIds[slot]);
-        long delta = total - reported[slot];
-        if (c == null || delta == 0) {
-            return;
-        }
-        // telemetry points bypass the recorder: they are not samples the application recorded
-        if (packer.timestamped(c, false, delta, stamp)) {
-            pendingTotal[slot] = total;
-            pendingDatagram[slot] = packer.datagram();
-        } else {
-            reported[slot] = total; // can never be written: do not let it grow
-        }
-    }
-
-    /** After the flush's last datagram: the points that went out are reported, the others carried over. */
-    private void settleTelemetry() {
-        for (int slot = 0; slot < SLOTS; slot++) {
-            if (pendingDatagram[slot] >= 0) {
-                if (packer.sent(pendingDatagram[slot])) {
-                    reported[slot] = pendingTotal[slot];
-                }
-                pendingDatagram[slot] = -1;
-            }
+        if (self != null) {
+            self.settle(packer);
         }
     }
 }

@@ -12,6 +12,8 @@ final class ValueState {
     int kept;
     long[] samples = new long[16];
     HashSet<String> members;
+    /** Adds refused this interval because {@code members} was full (counted as {@code set_cap}). */
+    long refused;
     int idleIntervals;
 
     void add(long bits, int cap, Xorshift rnd) {
@@ -35,6 +37,7 @@ final class ValueState {
         }
         count++;
         if (members.size() >= cap && !members.contains(member)) {
+            refused++;
             return false;
         }
         members.add(member);
@@ -44,6 +47,7 @@ final class ValueState {
     void reset() {
         count = 0;
         kept = 0;
+        refused = 0;
         if (members != null) {
             members.clear();
         }

@@ -13,13 +13,15 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The single source of truth for settings: reads each {@link Setting} (the {@code -D} property wins over
- * the environment variable), validates it, and on a bad value prints one line naming the setting and the
+ * The single source of truth for settings: reads each {@link Setting} (an agent argument wins over the
+ * {@code -D} property, which wins over the environment variable; see {@link AgentArgs}), validates it, and on a bad value prints one line naming the setting and the
  * default used instead. Never throws: the application always starts.
  */
 public final class Config {
     private final Map<String, String> env;
     private final Properties props;
+    /** Settings given as agent arguments, by environment name: they win over properties and environment. */
+    private final Map<String, String> args;
 
     public final boolean enabled;
     public final int logLevel;
@@ -28,6 +30,8 @@ public final class Config {
     public final String destinationSource;
     public final List<String> constantTags;
     public final long flushIntervalMillis;
+    /** Wait budget per flush for a full Unix socket (see {@code transport.SendWait}); within a quarter of the interval. */
+    public final long sendWaitMillis;
     public final int maxPacketSize;
     public final int maxContexts;
     /** Percent of the cap reserved for each capped source. */
@@ -56,8 +60,14 @@ public final class Config {
     public final int httpMaxContexts;
 
     public Config(Map<String, String> env, Properties props, FileCheck files) {
+        this(env, props, java.util.Collections.<String, String>emptyMap(), files);
+    }
+
+    /** {@code args}: settings from the agent arguments ({@link AgentArgs#parse}), by environment name. */
+    public Config(Map<String, String> env, Properties props, Map<String, String> args, FileCheck files) {
         this.env = env;
         this.props = props;
+        this.args = args;
         this.enabled = bool(Setting.DSD_AGENT_ENABLED);
         String lvlRaw = raw(Setting.DSD_AGENT_LOG_LEVEL);
         int lvl = lvlRaw == null ? Log.INFO : Log.parseLevel(lvlRaw);
@@ -72,6 +82,7 @@ public final class Config {
         this.constantTags = Collections.unmodifiableList(buildConstantTags());
         // at least 1 s: each flush stamps a distinct second, so a context never gets two points in one second
         this.flushIntervalMillis = duration(Setting.DSD_AGENT_FLUSH_INTERVAL, 1000, 3_600_000);
+        this.sendWaitMillis = sendWait();
         String mps = raw(Setting.DSD_AGENT_MAX_PACKET_SIZE);
         int defaultPacket = destination.isUnix() ? 8192 : 1432;
         this.maxPacketSize = mps == null ? defaultPacket
@@ -98,6 +109,25 @@ public final class Config {
         this.httpMaxContexts = intSetting(Setting.DSD_AGENT_HTTP_MAX_CONTEXTS, 16, 1_000_000);
     }
 
+    /**
+     * DSD_AGENT_SEND_WAIT, held to a quarter of the flush interval: while the aggregator waits it does
+     * not drain the record queue, and the next flush must not start late. The default shrinks silently
+     * with a short interval; a value set above the quarter is lowered with one line.
+     */
+    private long sendWait() {
+        long w = duration(Setting.DSD_AGENT_SEND_WAIT, 0, 10_000);
+        long limit = flushIntervalMillis / 4;
+        if (w > limit) {
+            if (raw(Setting.DSD_AGENT_SEND_WAIT) != null) {
+                Log.warn(Setting.DSD_AGENT_SEND_WAIT.env() + "='" + raw(Setting.DSD_AGENT_SEND_WAIT)
+                        + "' is more than a quarter of the flush interval (" + flushIntervalMillis + "ms); using "
+                        + limit + "ms");
+            }
+            return limit;
+        }
+        return w;
+    }
+
     /** A metric name prefix: letters, digits, '_' and '.', starting with a letter; ends with '.'. */
     private String prefix(Setting s) {
         String v = raw(s);
@@ -118,7 +148,12 @@ public final class Config {
 
     /** The configuration of this process: its environment and system properties. */
     public static Config fromSystem() {
-        return new Config(System.getenv(), System.getProperties(), FileCheck.REAL);
+        return fromSystem(null);
+    }
+
+    /** The configuration of this process with the settings in {@code agentArgs} (may be null) on top. */
+    public static Config fromSystem(String agentArgs) {
+        return new Config(System.getenv(), System.getProperties(), AgentArgs.parse(agentArgs), FileCheck.REAL);
     }
 
     /** Checks whether a path exists; replaced in tests. */
@@ -133,9 +168,15 @@ public final class Config {
         boolean exists(String path);
     }
 
-    /** The raw value of any variable by its environment name: property first, then environment; null if unset or blank. */
+    /**
+     * The raw value of any variable by its environment name: agent argument first, then property, then
+     * environment; null if unset or blank.
+     */
     public String raw(String envName) {
-        String v = props.getProperty(Setting.propertyOf(envName));
+        String v = args.get(envName);
+        if (v == null) {
+            v = props.getProperty(Setting.propertyOf(envName));
+        }
         if (v == null) {
             v = env.get(envName);
         }

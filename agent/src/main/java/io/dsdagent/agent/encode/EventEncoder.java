@@ -10,14 +10,22 @@ import java.util.Arrays;
  * _sc|name|status|d:ts|h:host|#tags|c:..|e:..|card:..|m:message
  * </pre>
  * Newlines (LF, CR, CRLF) in a title, text or message are sent as the two characters {@code \n}, which
- * the Agent turns back into a newline in events; a {@code |} in a title or text is fine because the
- * lengths say where each ends; in a service check message, which the Agent cuts at a {@code |}, it
- * becomes {@code _}, and {@code m:} comes last. Fields that would not be valid are left out: {@code p:}
- * other than normal/low, {@code t:} other than error/warning/info/success, {@code d:} below 1. An empty
- * title (which the Agent rejects) is sent as {@code event}. These are rare, plain calls: they allocate
- * their result.
+ * the Agent turns back into a newline in events; other control bytes become {@code _} ({@link Utf8}: tab
+ * survives in texts and messages only); a {@code |} in a title or text is fine because the lengths say
+ * where each ends; in a service check message, which the Agent cuts at a {@code |}, it becomes
+ * {@code _}, and {@code m:} comes last. Fields that would not be valid are left out: {@code p:} other
+ * than normal/low, {@code t:} other than error/warning/info/success, {@code d:} below 1. An empty title
+ * (which the Agent rejects) is sent as {@code event}.
+ *
+ * <p>A message must fit one datagram ({@code maxBytes}): an event whose title or text is too long is
+ * cut to fit, text first, each cut part ending in {@value #CUT}, rather than dropped; so is a service
+ * check's message. Only a message whose other fields alone are too long is left whole, for the packer
+ * to drop and count. These are rare, plain calls: they allocate their result.
  */
 public final class EventEncoder {
+    /** Marks a title, text or message cut to fit one datagram. */
+    static final String CUT = "...";
+
     private byte[] buf = new byte[256];
     private int len;
 
@@ -26,17 +34,34 @@ public final class EventEncoder {
 
     public static byte[] event(String title, String text, long timestampSeconds, String hostname,
                                String aggregationKey, String priority, String sourceType, String alertType,
-                               String[] tags, String[] constantTags, byte[] originSuffix) {
+                               String[] tags, String[] constantTags, byte[] originSuffix, int maxBytes) {
         String t = title == null || title.isEmpty() ? "event" : title;
         String x = text == null ? "" : text;
-        int tLen = Utf8.length(t, Utf8.TEXT);
+        int tLen = Utf8.length(t, Utf8.TITLE);
         int xLen = Utf8.length(x, Utf8.TEXT);
+        byte[] whole = event(t, x, tLen, xLen, timestampSeconds, hostname, aggregationKey, priority, sourceType,
+                alertType, tags, constantTags, originSuffix);
+        // the rest can only shrink as title and text do (fewer length digits)
+        int room = maxBytes - (whole.length - tLen - xLen);
+        if (whole.length <= maxBytes || room < 1 + CUT.length() + (x.isEmpty() ? 0 : CUT.length())) {
+            return whole;
+        }
+        if (tLen + CUT.length() <= room) {
+            x = cut(x, Utf8.TEXT, xLen, room - tLen);
+        } else {
+            x = x.isEmpty() ? x : CUT;
+            t = cut(t, Utf8.TITLE, tLen, room - x.length());
+        }
+        return event(t, x, Utf8.length(t, Utf8.TITLE), Utf8.length(x, Utf8.TEXT), timestampSeconds, hostname,
+                aggregationKey, priority, sourceType, alertType, tags, constantTags, originSuffix);
+    }
+
+    private static byte[] event(String t, String x, int tLen, int xLen, long timestampSeconds, String hostname,
+                                String aggregationKey, String priority, String sourceType, String alertType,
+                                String[] tags, String[] constantTags, byte[] originSuffix) {
         EventEncoder e = new EventEncoder();
         e.ascii("_e{").number(tLen).ascii(",").number(xLen).ascii("}:");
-        e.ensure(tLen + 1 + xLen);
-        e.len = Utf8.write(e.buf, e.len, t, Utf8.TEXT);
-        e.buf[e.len++] = '|';
-        e.len = Utf8.write(e.buf, e.len, x, Utf8.TEXT);
+        e.utf8(t, Utf8.TITLE).ascii("|").utf8(x, Utf8.TEXT);
         if (timestampSeconds > 0) {
             e.ascii("|d:").number(timestampSeconds);
         }
@@ -55,9 +80,15 @@ public final class EventEncoder {
         return e.result();
     }
 
+    /** {@code s} ({@code bytes} long) cut to at most {@code room} bytes, marked {@link #CUT} if it was cut. */
+    private static String cut(String s, int mode, int bytes, int room) {
+        return bytes <= room ? s : s.substring(0, Utf8.fitting(s, mode, room - CUT.length())) + CUT;
+    }
+
     /** A status outside 0..3 is sent as 3 (UNKNOWN): the Agent rejects anything else. */
     public static byte[] serviceCheck(String name, int status, long timestampSeconds, String hostname,
-                                      String message, String[] tags, String[] constantTags, byte[] originSuffix) {
+                                      String message, String[] tags, String[] constantTags, byte[] originSuffix,
+                                      int maxBytes) {
         EventEncoder e = new EventEncoder();
         e.ascii("_sc|").utf8(Sanitizer.serviceCheckName(name), Utf8.FIELD).ascii("|")
                 .number(status >= 0 && status <= 3 ? status : 3);
@@ -68,7 +99,9 @@ public final class EventEncoder {
         e.tags(tags, constantTags);
         e.bytes(originSuffix);
         if (message != null && !message.isEmpty()) {
-            e.ascii("|m:").utf8(message, Utf8.MESSAGE);
+            int room = maxBytes - e.len - 3;
+            int mLen = Utf8.length(message, Utf8.MESSAGE);
+            e.ascii("|m:").utf8(room > CUT.length() ? cut(message, Utf8.MESSAGE, mLen, room) : message, Utf8.MESSAGE);
         }
         return e.result();
     }

@@ -132,7 +132,7 @@ public final class Packer {
             }
             int minLine = ctx.nameBytes.length + 1 + first + suffix;
             if (minLine > max) {
-                telemetry.drop(Telemetry.Drop.MESSAGE_TOO_LARGE);
+                telemetry.drop(Telemetry.Drop.MESSAGE_TOO_LARGE, weight); // the calls the value stood for
                 continue;
             }
             if (minLine > max - len) {
@@ -240,6 +240,14 @@ public final class Packer {
     private void put(byte[] b) {
         System.arraycopy(b, 0, packet, len, b.length);
         len += b.length;
+    }
+
+    /**
+     * A flush begins ({@code last}: the final one): the transport's wait budget for full sockets starts
+     * afresh, so a receiver that stopped reading costs at most one budget per flush.
+     */
+    public void newFlush(boolean last) {
+        transport.newFlush(last);
     }
 
     /** Sends what is buffered. */

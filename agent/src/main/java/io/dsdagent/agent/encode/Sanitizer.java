@@ -15,9 +15,15 @@ package io.dsdagent.agent.encode;
  * breaks the wire): {@code | , #}, control characters and broken surrogates become {@code _}; a
  * {@code :} in a key given separately becomes {@code _}; at most 200 characters, never cutting a
  * surrogate pair.
- * <li>Service check names, event hosts/keys/source types and set members: {@code |}, control characters
- * and broken surrogates become {@code _}.
+ * <li>Service check names, event hosts/keys/source types, set members and origin data: {@code |},
+ * control characters and broken surrogates become {@code _}.
+ * <li>A {@code host:} tag with an empty value is dropped: the Datadog Agent takes any {@code host:} tag
+ * as the sample's hostname, and an empty one would leave the metric with no host at all. A
+ * {@code host:<name>} tag is kept: it replaces the hostname, which a user may mean.
  * </ul>
+ * One rule for control bytes everywhere: every byte below 0x20 and 0x7F becomes {@code _} (tab survives
+ * only in event texts and service check messages, see {@link Utf8}); the Agent rejects none of them and
+ * passes them on into what users see ({@code shared/protocol.md} §7.11).
  */
 public final class Sanitizer {
     public static final int MAX_NAME = 200;
@@ -50,12 +56,13 @@ public final class Sanitizer {
         return sb.toString();
     }
 
-    /** A whole tag {@code key:value} (or a bare {@code value}); empty if nothing is left. */
+    /** A whole tag {@code key:value} (or a bare {@code value}); empty if nothing is left or it is {@code host:}. */
     public static String tag(String raw) {
         if (raw == null) {
             return "";
         }
-        return clean(raw, MAX_TAG, false, true);
+        String t = clean(raw, MAX_TAG, false, true);
+        return t.equals(EMPTY_HOST) ? "" : t;
     }
 
     /** A tag from its parts: a {@code :} in the key would move the split point, so it becomes {@code _}. */
@@ -65,7 +72,15 @@ public final class Sanitizer {
         if (room <= 0) {
             return k;
         }
-        return k + ':' + clean(value == null ? "" : value, room, false, true);
+        String t = k + ':' + clean(value == null ? "" : value, room, false, true);
+        return t.equals(EMPTY_HOST) ? "" : t;
+    }
+
+    private static final String EMPTY_HOST = "host:";
+
+    /** Any other field value (origin data): {@code |}, control characters and broken surrogates become {@code _}. */
+    public static String field(String raw) {
+        return raw == null ? "" : clean(raw, raw.length(), false, false);
     }
 
     /** A free-text field value ({@code h:}, {@code k:}, {@code s:} of events, hosts): also no {@code ,} or {@code #}. */

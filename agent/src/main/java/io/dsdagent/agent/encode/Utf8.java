@@ -2,21 +2,25 @@ package io.dsdagent.agent.encode;
 
 /**
  * UTF-8 written straight into a byte array, with the substitutions the wire needs done on the fly, so
- * nothing is allocated: a broken surrogate and (in {@link #FIELD} mode) anything that would end a field
- * become {@code _}; in {@link #TEXT} mode newlines become the two characters {@code \n} (what the Datadog
- * Agent turns back into a newline in event titles and texts) and {@code |} is kept.
+ * nothing is allocated. In every mode a broken surrogate and every control byte (below 0x20, and 0x7F)
+ * becomes {@code _}: the Datadog Agent rejects none of them and passes them on into what users see
+ * ({@code shared/protocol.md} §7.11). The modes differ only in newlines, tab and {@code |}:
+ * <ul>
+ * <li>{@link #FIELD} (names, tags, hosts, set members): newline, tab and {@code |} become {@code _}.
+ * <li>{@link #TITLE} (event title): CR, LF and CRLF become the two characters {@code \n}, which the Agent
+ * turns back into a newline (a lone CR too: the Agent strips a CR at the end of a line, which would
+ * shorten the text below its sent length); {@code |} is kept, since the lengths are sent; tab becomes
+ * {@code _}.
+ * <li>{@link #TEXT} (event text): as {@link #TITLE}, but tab is kept.
+ * <li>{@link #MESSAGE} (service check message): newlines as in {@link #TITLE}, tab kept, {@code |}
+ * becomes {@code _} (the Agent would cut the message there).
+ * </ul>
  */
 final class Utf8 {
-    /** Field mode: {@code |} and control characters become {@code _}. */
     static final int FIELD = 0;
-    /**
-     * Event title/text mode: CR, LF and CRLF become {@code \n} (a lone CR too: the Agent strips a CR at
-     * the end of a line, which would shorten the text below its sent length); {@code |} and other control
-     * characters are fine, since the lengths are sent.
-     */
     static final int TEXT = 1;
-    /** Service check message mode: newlines as in TEXT, and {@code |} becomes {@code _} (it would cut it). */
     static final int MESSAGE = 2;
+    static final int TITLE = 3;
 
     private Utf8() {
     }
@@ -24,30 +28,48 @@ final class Utf8 {
     /** Bytes {@link #write} will produce for {@code s}. */
     static int length(CharSequence s, int mode) {
         int n = 0;
-        int len = s.length();
-        for (int i = 0; i < len; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                if ((c == '\n' || c == '\r') && mode != FIELD) {
-                    if (c == '\r' && i + 1 < len && s.charAt(i + 1) == '\n') {
-                        i++;
-                    }
-                    n += 2;
-                } else {
-                    n++;
-                }
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                n++;
-            } else {
-                n += 3;
-            }
+        for (int i = 0; i < s.length(); ) {
+            int u = unit(s, i, mode);
+            n += u & 0xff;
+            i += u >>> 8;
         }
         return n;
+    }
+
+    /**
+     * How many chars of {@code s} from the start {@link #write} can write in at most {@code maxBytes}
+     * bytes, never ending inside a surrogate pair or a CRLF.
+     */
+    static int fitting(CharSequence s, int mode, int maxBytes) {
+        int n = 0;
+        int i = 0;
+        while (i < s.length()) {
+            int u = unit(s, i, mode);
+            if (n + (u & 0xff) > maxBytes) {
+                return i;
+            }
+            n += u & 0xff;
+            i += u >>> 8;
+        }
+        return i;
+    }
+
+    /** The unit {@link #write} writes at {@code i}: its byte count, plus its char count shifted left by 8. */
+    private static int unit(CharSequence s, int i, int mode) {
+        char c = s.charAt(i);
+        if (c < 0x80) {
+            if ((c == '\n' || c == '\r') && mode != FIELD) {
+                return c == '\r' && i + 1 < s.length() && s.charAt(i + 1) == '\n' ? 2 << 8 | 2 : 1 << 8 | 2;
+            }
+            return 1 << 8 | 1;
+        }
+        if (c < 0x800) {
+            return 1 << 8 | 2;
+        }
+        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            return 2 << 8 | 4;
+        }
+        return 1 << 8 | (Character.isSurrogate(c) ? 1 : 3);
     }
 
     /** Writes {@code s}; returns the position after the last byte. Callers made room for {@link #length}. */
@@ -62,7 +84,8 @@ final class Utf8 {
                     }
                     buf[pos++] = '\\';
                     buf[pos++] = 'n';
-                } else if (c == '|' ? mode != TEXT : mode == FIELD && (c < 0x20 || c == 0x7f)) {
+                } else if (c == '|' ? mode == FIELD || mode == MESSAGE
+                        : (c < 0x20 || c == 0x7f) && (c != '\t' || mode == FIELD || mode == TITLE)) {
                     buf[pos++] = '_';
                 } else {
                     buf[pos++] = (byte) c;

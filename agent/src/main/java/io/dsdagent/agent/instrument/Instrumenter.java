@@ -98,7 +98,8 @@ public final class Instrumenter {
 
     /**
      * Late attach: retransforms the loaded classes whose class file (read through their loader) passes
-     * the prefilter; the weaver decides the rest. One line per class that cannot be retransformed.
+     * the prefilter, in batches ({@link Retransformer}); the weaver decides the rest. One line per class
+     * that cannot be retransformed.
      */
     public static void retransformLoaded(Instrumentation inst, WeavingTransformer t) {
         List<Class<?>> candidates = new ArrayList<Class<?>>();
@@ -119,14 +120,7 @@ public final class Instrumenter {
                 // a class whose file cannot be read is not a candidate
             }
         }
-        for (Class<?> c : candidates) {
-            try {
-                inst.retransformClasses(c);
-            } catch (Throwable e) {
-                Log.warnOnce("retransform-" + c.getName(), "could not instrument the loaded class " + c.getName()
-                        + ": " + e + "; left unchanged");
-            }
-        }
+        Retransformer.inBatches(inst, candidates, Retransformer.BATCH);
         if (Log.debugEnabled()) {
             Log.debug("late attach: " + candidates.size() + " loaded classes examined for instrumentation");
         }

@@ -30,15 +30,9 @@ public final class Decoder {
         String name = fields[0].substring(0, colon);
         String values = fields[0].substring(colon + 1);
         String type = fields[1];
-        String kind;
-        switch (type) {
-            case "c": kind = "count"; break;
-            case "g": kind = "gauge"; break;
-            case "ms": kind = "timer"; break;
-            case "h": kind = "histogram"; break;
-            case "d": kind = "distribution"; break;
-            case "s": kind = "set"; break;
-            default: return "malformed  " + msg;
+        String kind = kind(type);
+        if (kind == null) {
+            return "malformed  " + msg;
         }
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%-14s", kind)).append(name).append(" = ");
@@ -77,22 +71,47 @@ public final class Decoder {
         return sb.toString();
     }
 
+    /** The name {@code listen} shows for a metric type ({@code ms} is a timer); null for none the Agent takes. */
+    static String kind(String type) {
+        switch (type) {
+            case "c": return "count";
+            case "g": return "gauge";
+            case "ms": return "timer";
+            case "h": return "histogram";
+            case "d": return "distribution";
+            case "s": return "set";
+            default: return null;
+        }
+    }
+
     static String event(String msg) {
+        String[] parts = eventParts(msg);
+        return parts == null ? "malformed  " + msg
+                : String.format("%-14s", "event") + "\"" + parts[0] + "\" text=\"" + parts[1] + "\"" + fieldsOf(parts[2]);
+    }
+
+    /** An event's title; null if the message is not a well-formed event. */
+    static String eventTitle(String msg) {
+        String[] parts = eventParts(msg);
+        return parts == null ? null : parts[0];
+    }
+
+    /** Title, text and the fields after them, cut by the header's UTF-8 byte lengths; null if malformed. */
+    private static String[] eventParts(String msg) {
         int close = msg.indexOf("}:");
         int comma = msg.indexOf(',');
-        if (close < 0 || comma < 0 || comma > close) {
-            return "malformed  " + msg;
+        if (!msg.startsWith("_e{") || close < 0 || comma < 0 || comma > close) {
+            return null;
         }
         try {
             int tl = Integer.parseInt(msg.substring(3, comma));
             int xl = Integer.parseInt(msg.substring(comma + 1, close));
             byte[] body = msg.substring(close + 2).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            String title = new String(body, 0, tl, java.nio.charset.StandardCharsets.UTF_8);
-            String text = new String(body, tl + 1, xl, java.nio.charset.StandardCharsets.UTF_8);
-            String rest = new String(body, tl + 1 + xl, body.length - tl - 1 - xl, java.nio.charset.StandardCharsets.UTF_8);
-            return String.format("%-14s", "event") + "\"" + title + "\" text=\"" + text + "\"" + fieldsOf(rest);
+            return new String[] {new String(body, 0, tl, java.nio.charset.StandardCharsets.UTF_8),
+                    new String(body, tl + 1, xl, java.nio.charset.StandardCharsets.UTF_8),
+                    new String(body, tl + 1 + xl, body.length - tl - 1 - xl, java.nio.charset.StandardCharsets.UTF_8)};
         } catch (RuntimeException e) {
-            return "malformed  " + msg;
+            return null;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.dsdagent.agent.listen;
 
+import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.transport.FfmUnixDatagram;
 import io.dsdagent.agent.transport.JunixsocketUnixDatagram;
 
@@ -17,10 +18,11 @@ import java.nio.charset.StandardCharsets;
  * gets, decoded, one per line, so anyone can see the agent work without a Datadog Agent. It listens on
  * UDP ({@code --udp PORT}, default 8125), a Unix datagram socket ({@code --unix PATH}, through the same
  * route the agent sends with: FFM on Java 22+, junixsocket below) or a Unix stream socket ({@code --unixstream PATH}, Java 16+).
+ * With {@code --summary} it draws a table of what arrived instead, every {@code --interval} ({@link Summary}).
  */
 public final class Listener {
     static final String USAGE = "usage: java -jar dsd-agent.jar listen [--udp PORT | --unix PATH | --unixstream PATH]"
-            + " [--seconds N] [--raw]";
+            + " [--seconds N] [--raw | --summary [--interval 10s]]";
 
     private Listener() {
     }
@@ -31,6 +33,8 @@ public final class Listener {
         String unixStream = null;
         long seconds = 0;
         boolean raw = false;
+        boolean summary = false;
+        long intervalMillis = 10_000;
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--udp") && i + 1 < args.length) {
@@ -43,18 +47,30 @@ public final class Listener {
                 seconds = Long.parseLong(args[++i]);
             } else if (a.equals("--raw")) {
                 raw = true;
+            } else if (a.equals("--summary")) {
+                summary = true;
+            } else if (a.equals("--interval") && i + 1 < args.length) {
+                intervalMillis = Config.parseDuration(args[++i]);
             } else {
                 out.println(USAGE);
                 return 2;
             }
         }
-        long deadline = seconds > 0 ? System.nanoTime() + seconds * 1_000_000_000L : Long.MAX_VALUE;
+        if (summary && raw || intervalMillis < 100) {
+            out.println(USAGE);
+            return 2;
+        }
+        long now = System.nanoTime();
+        long deadline = seconds > 0 ? now + seconds * 1_000_000_000L : Long.MAX_VALUE;
         String forSeconds = seconds > 0 ? " for " + seconds + " s" : "";
+        Output output = summary
+                ? new Summary(intervalMillis, Summary.width(System.getenv("COLUMNS")), System.console() != null, out, now)
+                : new Lines(raw, out);
         if (unix != null) {
-            return unixDatagram(unix, deadline, forSeconds, raw, out);
+            return unixDatagram(unix, deadline, forSeconds, output, out);
         }
         if (unixStream != null) {
-            return StreamListener.run(unixStream, deadline, forSeconds, raw, out);
+            return StreamListener.run(unixStream, deadline, forSeconds, output, out);
         }
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
             socket.setReceiveBufferSize(4 * 1024 * 1024);
@@ -62,28 +78,30 @@ public final class Listener {
             out.println("[dsd-agent] listening on udp://" + socket.getLocalAddress().getHostAddress() + ":"
                     + socket.getLocalPort() + forSeconds);
             out.flush();
-            receiveUntil(socket, deadline, raw, out);
+            receiveUntil(socket, deadline, output);
         }
         return 0;
     }
 
-    /** Prints every datagram {@code socket} (with a receive timeout set) gets until {@code deadline}. */
-    private static void receiveUntil(DatagramSocket socket, long deadline, boolean raw, PrintStream out)
-            throws java.io.IOException {
+    /** Hands every datagram {@code socket} (with a receive timeout set) gets until {@code deadline} to {@code output}. */
+    private static void receiveUntil(DatagramSocket socket, long deadline, Output output) throws java.io.IOException {
         byte[] buf = new byte[65536];
         DatagramPacket p = new DatagramPacket(buf, buf.length);
-        while (System.nanoTime() < deadline) {
+        long now;
+        while ((now = System.nanoTime()) < deadline) {
+            output.idle(now);
             try {
                 p.setLength(buf.length);
                 socket.receive(p);
             } catch (SocketTimeoutException e) {
                 continue;
             }
-            print(new String(buf, 0, p.getLength(), StandardCharsets.UTF_8), raw, out);
+            output.payload(new String(buf, 0, p.getLength(), StandardCharsets.UTF_8));
         }
+        output.end(now);
     }
 
-    private static int unixDatagram(String path, long deadline, String forSeconds, boolean raw, PrintStream out)
+    private static int unixDatagram(String path, long deadline, String forSeconds, Output output, PrintStream out)
             throws Exception {
         File file = new File(path);
         FfmUnixDatagram socket;
@@ -102,7 +120,7 @@ public final class Listener {
             try {
                 out.println("[dsd-agent] listening on unixgram://" + path + forSeconds);
                 out.flush();
-                receiveUntil(jx, deadline, raw, out);
+                receiveUntil(jx, deadline, output);
             } finally {
                 jx.close();
                 file.delete();
@@ -115,25 +133,19 @@ public final class Listener {
             out.println("[dsd-agent] listening on unixgram://" + path + forSeconds);
             out.flush();
             byte[] buf = new byte[65536];
-            while (System.nanoTime() < deadline) {
+            long now;
+            while ((now = System.nanoTime()) < deadline) {
+                output.idle(now);
                 int n = socket.receive(buf);
                 if (n > 0) {
-                    print(new String(buf, 0, n, StandardCharsets.UTF_8), raw, out);
+                    output.payload(new String(buf, 0, n, StandardCharsets.UTF_8));
                 }
             }
+            output.end(now);
         } finally {
             socket.close();
             file.delete();
         }
         return 0;
-    }
-
-    static void print(String payload, boolean raw, PrintStream out) {
-        for (String line : payload.split("\n")) {
-            if (!line.isEmpty()) {
-                out.println(raw ? line : Decoder.decode(line));
-            }
-        }
-        out.flush();
     }
 }

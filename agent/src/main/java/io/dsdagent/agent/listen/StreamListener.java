@@ -17,7 +17,7 @@ import java.util.Iterator;
 
 /**
  * {@code listen --unixstream PATH}: accepts any number of connections on a Unix stream socket (JDK 16+,
- * reached by reflection) and prints each frame (4-byte little-endian length, then the payload).
+ * reached by reflection) and hands each frame (4-byte little-endian length, then the payload) to the output.
  */
 final class StreamListener {
     private StreamListener() {
@@ -29,7 +29,7 @@ final class StreamListener {
         ByteBuffer body;
     }
 
-    static int run(String path, long deadline, String forSeconds, boolean raw, PrintStream out) throws Exception {
+    static int run(String path, long deadline, String forSeconds, Output output, PrintStream out) throws Exception {
         ServerSocketChannel server;
         SocketAddress address;
         try {
@@ -50,7 +50,9 @@ final class StreamListener {
             server.register(selector, SelectionKey.OP_ACCEPT);
             out.println("[dsd-agent] listening on unixstream://" + path + forSeconds);
             out.flush();
-            while (System.nanoTime() < deadline) {
+            long now;
+            while ((now = System.nanoTime()) < deadline) {
+                output.idle(now);
                 selector.select(200);
                 Iterator<SelectionKey> it = selector.selectedKeys().iterator();
                 while (it.hasNext()) {
@@ -62,12 +64,13 @@ final class StreamListener {
                             c.configureBlocking(false);
                             c.register(selector, SelectionKey.OP_READ, new Conn());
                         }
-                    } else if (k.isReadable() && !read((SocketChannel) k.channel(), (Conn) k.attachment(), raw, out)) {
+                    } else if (k.isReadable() && !read((SocketChannel) k.channel(), (Conn) k.attachment(), output, out)) {
                         k.cancel();
                         k.channel().close();
                     }
                 }
             }
+            output.end(now);
         } finally {
             server.close();
             file.delete();
@@ -76,7 +79,7 @@ final class StreamListener {
     }
 
     /** Reads what is available; false when the peer has closed or sent a bad frame. */
-    private static boolean read(SocketChannel c, Conn conn, boolean raw, PrintStream out) throws IOException {
+    private static boolean read(SocketChannel c, Conn conn, Output output, PrintStream out) throws IOException {
         for (;;) {
             ByteBuffer target = conn.body == null ? conn.header : conn.body;
             int n;
@@ -99,7 +102,7 @@ final class StreamListener {
                 }
                 conn.body = ByteBuffer.allocate(len);
             } else {
-                Listener.print(new String(conn.body.array(), 0, conn.body.limit(), StandardCharsets.UTF_8), raw, out);
+                output.payload(new String(conn.body.array(), 0, conn.body.limit(), StandardCharsets.UTF_8));
                 conn.body = null;
                 conn.header.clear();
             }

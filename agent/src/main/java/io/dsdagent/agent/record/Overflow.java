@@ -19,6 +19,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * to {@code p + 1}. No lock, no allocation, no waiting: a writer that loses the race re-reads the tail,
  * a full ring is reported at once. The consumer stops at a claimed slot not yet published and picks it
  * up at its next drain.
+ *
+ * <p>Closing (the final flush) follows Dekker's pattern: a writer claims its slot (a compare-and-set, a
+ * full fence) and then reads {@link #closed}; the closer sets {@code closed} and then reads the tail. So
+ * either the writer sees the ring closed, publishes an empty slot ({@link #TOMBSTONE}) and counts its
+ * call as {@code shutdown}, or the closer's tail covers the writer's slot and {@link #drainClosed} waits
+ * for it. Nothing claimed before the close is left behind uncounted.
  */
 final class Overflow {
     private final int mask;
@@ -28,6 +34,15 @@ final class Overflow {
     private final Object[] refs;
     private final AtomicLong tail = new AtomicLong();
     private long head; // the aggregator's only
+    private volatile boolean closed;
+    /** The tail when the ring was closed; -1 while open. Aggregator thread only. */
+    private long closedTail = -1;
+    /** Id of a slot claimed after the close: published so the drain can pass it, never delivered. */
+    static final int TOMBSTONE = Integer.MIN_VALUE;
+    /** {@link #offer}'s answer when the ring is full. */
+    static final long FULL = -1;
+    /** {@link #offer}'s answer when the ring was closed: the caller counts its call as shutdown. */
+    static final long CLOSED = -2;
 
     /** {@code capacity} is rounded up to a power of two. */
     Overflow(int capacity) {
@@ -46,7 +61,10 @@ final class Overflow {
         return mask + 1;
     }
 
-    /** Appends one sample; returns the position it took (0, 1, 2, ...), or -1 if the ring is full. */
+    /**
+     * Appends one sample; returns the position it took (0, 1, 2, ...), {@link #FULL} if the ring is full,
+     * or {@link #CLOSED} if it was closed.
+     */
     long offer(int id, long bits, Object ref) {
         for (;;) {
             long pos = tail.get();
@@ -54,14 +72,15 @@ final class Overflow {
             long seq = sequence.get(i);
             if (seq == pos) {
                 if (tail.compareAndSet(pos, pos + 1)) {
-                    ids[i] = id;
+                    boolean late = closed; // after the claim: see the class comment
+                    ids[i] = late ? TOMBSTONE : id;
                     values[i] = bits;
-                    refs[i] = ref;
+                    refs[i] = late ? null : ref;
                     sequence.lazySet(i, pos + 1); // release: the slot's fields are visible before it
-                    return pos;
+                    return late ? CLOSED : pos;
                 }
             } else if (seq < pos) {
-                return -1; // the slot still holds a sample from one lap ago: full
+                return closed ? CLOSED : FULL; // the slot still holds a sample from one lap ago: full
             }
             // else another writer took pos first: try the new tail
         }
@@ -74,10 +93,47 @@ final class Overflow {
             if (sequence.get(i) != head + 1) {
                 return; // empty, or claimed by a writer that has not finished
             }
-            into.put(ids[i], values[i], refs[i]);
+            if (ids[i] != TOMBSTONE) {
+                into.put(ids[i], values[i], refs[i]);
+            }
             refs[i] = null;
             sequence.lazySet(i, head + mask + 1); // free for the writer one lap ahead
             head++;
+        }
+    }
+
+    /**
+     * Whether the next slot to drain is published (aggregator thread only). A slot claimed and not yet
+     * published does not count: its writer may be preempted, and the aggregator must not spin on it.
+     */
+    boolean hasPublished() {
+        return sequence.get((int) head & mask) == head + 1;
+    }
+
+    /** Closes the ring: a later claim publishes a tombstone; {@link #drainClosed} then drains what came before. */
+    void close() {
+        closed = true;
+        closedTail = tail.get(); // after the volatile write: covers every writer that missed the close
+    }
+
+    /**
+     * After {@link #close}: drains into {@code into} like {@link #drainTo}, but waits (yielding, until
+     * {@code deadlineNanos}) for slots claimed before the close and not yet published. Returns the number
+     * of such slots still unpublished at the deadline (their writers were never scheduled again: the
+     * caller counts them as shutdown), or 0; call again while {@code into} comes back full.
+     */
+    long drainClosed(Chunk into, long deadlineNanos) {
+        for (;;) {
+            drainTo(into);
+            if (into.isFull() || head >= closedTail) {
+                return 0;
+            }
+            if (System.nanoTime() - deadlineNanos > 0) {
+                long left = closedTail - head;
+                head = closedTail; // given up: never delivered, counted by the caller
+                return left;
+            }
+            Thread.yield();
         }
     }
 }

@@ -107,9 +107,9 @@ final class AgentSink implements Sink {
         try {
             aggregator.offerRaw(new Aggregator.Outbound() {
                 @Override
-                public byte[] encode() {
+                public byte[] encode(int maxBytes) {
                     return EventEncoder.event(title, text, timestampSeconds, hostname, aggregationKey,
-                            priority, sourceType, alertType, tags, constantTags, originSuffix.get());
+                            priority, sourceType, alertType, tags, constantTags, originSuffix.get(), maxBytes);
                 }
             });
         } catch (Throwable t) {
@@ -123,9 +123,9 @@ final class AgentSink implements Sink {
         try {
             aggregator.offerRaw(new Aggregator.Outbound() {
                 @Override
-                public byte[] encode() {
+                public byte[] encode(int maxBytes) {
                     return EventEncoder.serviceCheck(name, status, timestampSeconds, hostname, message, tags,
-                            constantTags, originSuffix.get());
+                            constantTags, originSuffix.get(), maxBytes);
                 }
             });
         } catch (Throwable t) {

@@ -1,6 +1,7 @@
 package io.dsdagent.agent.startup;
 
 import io.dsdagent.agent.config.Config;
+import io.dsdagent.agent.encode.Sanitizer;
 import io.dsdagent.agent.log.Log;
 
 import java.nio.charset.StandardCharsets;
@@ -44,17 +45,11 @@ final class Origin {
     }
 
     /**
-     * DD_EXTERNAL_ENV ({@code it-false,cn-<name>,pu-<uid>}) as the Datadog clients send it: the commas
-     * are its own separators and stay; non-printable characters and {@code |} are removed.
+     * DD_EXTERNAL_ENV ({@code it-false,cn-<name>,pu-<uid>}) as the Datadog clients send it, trimmed: the
+     * commas are its own separators and stay; control characters and {@code |} become {@code _}, the one
+     * rule every field of every message follows ({@code Sanitizer}).
      */
     static String printable(String s) {
-        StringBuilder e = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            if (ch > 0x20 && ch < 0x7f && ch != '|') {
-                e.append(ch);
-            }
-        }
-        return e.toString();
+        return Sanitizer.field(s.trim());
     }
 }

@@ -15,6 +15,7 @@ import io.dsdagent.agent.transport.Transports;
 import io.dsdagent.bootstrap.Bridge;
 
 import java.lang.instrument.Instrumentation;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -22,16 +23,25 @@ import java.util.concurrent.atomic.AtomicReference;
  * Wires the agent together after the trampoline has defined the bridge: config, recorder, aggregator
  * thread, bridge sink, instrumentation, shutdown hook. Called reflectively by
  * {@code io.dsdagent.agent.AgentMain}; any failure disables the agent with one line.
+ *
+ * <p>{@code premain} does no I/O (STYLE rule 2, DECISIONS "Samplers"): the aggregator thread starts
+ * here but its first act, creating the packer, waits at {@link #PREMAIN_RETURNED} until the trampoline
+ * calls {@link #premainReturned()} on its way out. Only then are the start-up line printed, the
+ * container id read, the socket opened and the samplers (which run after the packer exists) set up.
  */
 public final class Starter {
     private static volatile Aggregator running;
+    /** Opened by the trampoline when {@code premain}/{@code agentmain} returns; the agent thread waits for it. */
+    private static final CountDownLatch PREMAIN_RETURNED = new CountDownLatch(1);
+    /** {@code System.nanoTime()} when the trampoline returned, for the start-up line. */
+    private static volatile long premainNanos;
 
     private Starter() {
     }
 
     /** {@code t0}: {@code System.nanoTime()} when the JVM entered {@code premain}/{@code agentmain}. */
-    public static void start(String agentArgs, Instrumentation inst, boolean lateAttach, long t0) {
-        final Config config = Config.fromSystem();
+    public static void start(String agentArgs, Instrumentation inst, final boolean lateAttach, final long t0) {
+        final Config config = Config.fromSystem(agentArgs);
         Log.setLevel(config.logLevel);
         if (!config.enabled) {
             Log.info("disabled by DSD_AGENT_ENABLED=false; nothing is instrumented or sent");
@@ -50,6 +60,8 @@ public final class Starter {
         Aggregator aggregator = new Aggregator(recorder, new Aggregator.PackerFactory() {
             @Override
             public Packer create() {
+                awaitPremainReturned();
+                started(config, lateAttach, t0);
                 byte[] suffix = Origin.suffix(config);
                 origin.set(suffix);
                 return new Packer(Transports.create(config, telemetry), telemetry, suffix);
@@ -79,13 +91,38 @@ public final class Starter {
                 running.stop(2000);
             }
         }, "dsd-agent-shutdown"));
+    }
+
+    /** Called by the trampoline as {@code premain}/{@code agentmain} returns: the agent thread may do I/O. */
+    public static void premainReturned() {
+        premainNanos = System.nanoTime();
+        PREMAIN_RETURNED.countDown();
+    }
+
+    private static void awaitPremainReturned() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                PREMAIN_RETURNED.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The start-up line, on the agent thread; the time is until {@code premain} returned. */
+    private static void started(Config config, boolean lateAttach, long t0) {
         Log.info("dsd-agent " + Version.get() + " sending to " + config.destination
                 + " (" + config.destinationSource + "), flush every " + config.flushIntervalMillis + " ms"
                 + (config.constantTags.isEmpty() ? "" : ", tags " + String.join(",", config.constantTags))
                 + "; instrumenting " + Instrumenter.enabledNames(config)
                 + "; sampling " + sampled(config)
                 + (lateAttach ? "; late attach" : "")
-                + "; started in " + (System.nanoTime() - t0) / 1000000 + " ms");
+                + "; started in " + (premainNanos - t0) / 1000000 + " ms");
     }
 
     /** What the samplers will send, for the start-up line (runtime metrics may still step aside for dd-java-agent). */

@@ -8,24 +8,40 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * aggregator reads and reports them as {@code dsd_agent.*} metrics every flush.
  */
 public final class Telemetry {
-    /** Reasons a value sample or message was dropped. */
+    /**
+     * Reasons a call (a sample) was lost, each counted once under one reason. Reasons marked
+     * {@code beforeRecorded} lose a call before the aggregator took it, so the call also counts as
+     * recorded ("recorded" = every call since the agent's sink was installed); the others lose a call the
+     * aggregator already counted as recorded.
+     */
     public enum Drop {
-        QUEUE_FULL("queue_full"),
-        NAN("nan_or_infinite"),
-        CONTEXT_CAP("context_cap"),
-        UNKNOWN_CONTEXT("unknown_context"),
-        MESSAGE_TOO_LARGE("message_too_large"),
-        SHUTDOWN("shutdown"),
         /**
-         * Samples in a datagram or frame that could not be sent: a value line's values (each weighted by
-         * its sample rate), a count line's value, a set line's member; gauges carry none.
+         * A set member with no room in the chunk pool or overflow ring (values keep their count instead),
+         * or an event or service check with no room in its queue.
          */
-        SEND_FAILED("send_failed");
+        QUEUE_FULL("queue_full", true),
+        NAN("nan_or_infinite", true),
+        /** A call on a handle whose context was refused by the cap. */
+        CONTEXT_CAP("context_cap", true),
+        UNKNOWN_CONTEXT("unknown_context", true),
+        /** A set member past {@code DSD_AGENT_MAX_SAMPLES_PER_CONTEXT} distinct members in one interval. */
+        SET_CAP("set_cap", false),
+        MESSAGE_TOO_LARGE("message_too_large", false),
+        /** A call made after the final flush's cutoff. */
+        SHUTDOWN("shutdown", true),
+        /**
+         * Calls in a datagram or frame that could not be sent: a value line's values (each weighted by
+         * its sample rate), a count line's calls, a set line's adds; gauges carry none.
+         */
+        SEND_FAILED("send_failed", false);
 
         public final String tag;
+        /** The call was lost before the aggregator counted it as recorded. */
+        public final boolean beforeRecorded;
 
-        Drop(String tag) {
+        Drop(String tag, boolean beforeRecorded) {
             this.tag = tag;
+            this.beforeRecorded = beforeRecorded;
         }
     }
 
@@ -68,6 +84,7 @@ public final class Telemetry {
     private static final int ADVICE_ERRORS = 2;
     private static final int MESSAGES_DROPPED = 3;
     private static final int SEND_ERRORS = 4;
+    private static final int WAITED_NANOS = 5;
 
     public void drop(Drop reason) {
         dropped.incrementAndGet(reason.ordinal() * 16);
@@ -142,5 +159,15 @@ public final class Telemetry {
 
     public long messagesDropped() {
         return counters.get(MESSAGES_DROPPED * 16);
+    }
+
+    /** The aggregator thread waited {@code nanos} for a full Unix socket to drain (see {@code SendWait}). */
+    public void waited(long nanos) {
+        counters.addAndGet(WAITED_NANOS * 16, nanos);
+    }
+
+    /** Total time spent waiting for full sockets, in whole milliseconds: {@code dsd_agent.send.wait_ms}. */
+    public long waitedMillis() {
+        return counters.get(WAITED_NANOS * 16) / 1_000_000L;
     }
 }

@@ -1,10 +1,7 @@
 package io.dsdagent.agent.transport;
 
 import java.io.File;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 
@@ -14,7 +11,7 @@ import java.net.URLClassLoader;
  * <p>junixsocket's JNI library binds to its own package names ({@code org.newsclub.net.unix}), so it
  * cannot be relocated like ASM and JCTools; and an application may ship its own junixsocket, of
  * another version. So the agent carries junixsocket's two jars unchanged as resources
- * ({@value #RESOURCES}), copies them once into a private temporary directory, and opens them in a
+ * ({@value #RESOURCES}), puts them on disk once per content ({@link JunixsocketJars}), and opens them in a
  * {@link URLClassLoader} whose parent is the platform loader (the boot loader on Java 8), never the
  * application's: neither side can see the other's copy. The agent reaches it only by reflection and
  * through JDK types ({@code DatagramChannel}, {@code SocketAddress}).
@@ -24,7 +21,7 @@ import java.net.URLClassLoader;
  */
 final class JunixsocketLoader {
     static final String RESOURCES = "/META-INF/dsd-agent/junixsocket/";
-    private static final String[] JARS = {"junixsocket-common.jar", "junixsocket-native-common.jar"};
+    static final String[] JARS = {"junixsocket-common.jar", "junixsocket-native-common.jar"};
 
     private static ClassLoader loader;
 
@@ -40,24 +37,10 @@ final class JunixsocketLoader {
     }
 
     private static URL[] extract() throws IOException {
-        File dir = java.nio.file.Files.createTempDirectory("dsd-agent-junixsocket").toFile(); // owner-only on POSIX
-        dir.deleteOnExit(); // runs after the files' own deleteOnExit (reverse order of registration)
+        File dir = JunixsocketJars.directory(RESOURCES, JARS);
         URL[] urls = new URL[JARS.length];
-        byte[] buf = new byte[65536];
         for (int i = 0; i < JARS.length; i++) {
-            File f = new File(dir, JARS[i]);
-            f.deleteOnExit();
-            try (InputStream in = JunixsocketLoader.class.getResourceAsStream(RESOURCES + JARS[i])) {
-                if (in == null) {
-                    throw new IOException("the agent jar has no " + RESOURCES + JARS[i]);
-                }
-                try (OutputStream out = new FileOutputStream(f)) {
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        out.write(buf, 0, n);
-                    }
-                }
-            }
-            urls[i] = f.toURI().toURL();
+            urls[i] = new File(dir, JARS[i]).toURI().toURL();
         }
         return urls;
     }

@@ -21,12 +21,14 @@ public final class Transports {
 
     public static Transport create(Config config, Telemetry telemetry) {
         Destination d = config.destination;
+        SendWait wait = new SendWait(config.sendWaitMillis, telemetry);
         switch (d.kind) {
             case UNIX_DATAGRAM:
                 String ffmFailure = null;
                 if (javaFeature() >= 22) {
                     try {
-                        return new UnixDatagramTransport(d.path, config.maxPacketSize, telemetry, new FfmUnixDatagram(d.path));
+                        return new UnixDatagramTransport(d.path, config.maxPacketSize, telemetry, new FfmUnixDatagram(d.path),
+                                wait);
                     } catch (Throwable t) {
                         ffmFailure = "through the FFM API failed (" + t + ")";
                         if (t instanceof IllegalArgumentException) { // the path itself: no route can take it
@@ -37,7 +39,7 @@ public final class Transports {
                 try {
                     long t0 = System.nanoTime();
                     Transport t = new UnixDatagramTransport(d.path, config.maxPacketSize, telemetry,
-                            new JunixsocketUnixDatagram(d.path, config.maxPacketSize));
+                            new JunixsocketUnixDatagram(d.path, config.maxPacketSize), wait);
                     Log.debug(d + ": Unix datagram through junixsocket, loaded in "
                             + (System.nanoTime() - t0) / 1000000 + " ms");
                     return t;
@@ -50,7 +52,7 @@ public final class Transports {
                 if (UnixStreamTransport.available()) {
                     try {
                         return new UnixStreamTransport(d.path, config.maxPacketSize, telemetry,
-                                config.flushIntervalMillis / 2); // reconnects within one flush interval
+                                config.flushIntervalMillis / 2, wait); // reconnects within one flush interval
                     } catch (Throwable t) {
                         return fallback(config, telemetry, d + ": Unix stream socket failed (" + t + ")");
                     }

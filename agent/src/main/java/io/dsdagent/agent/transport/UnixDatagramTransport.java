@@ -6,24 +6,39 @@ import io.dsdagent.agent.telemetry.Telemetry.SendError;
 
 /**
  * {@code unix://} and {@code unixgram://}: one Unix datagram per payload, sent with {@code sendto} to
- * the path and {@code MSG_DONTWAIT}. There is no connection to lose: a missing socket file (ENOENT), a
- * stale one (ECONNREFUSED) or a full receiver (EAGAIN/ENOBUFS) drops that datagram, counted by reason,
- * and the next datagram tries the path afresh, so the Datadog Agent coming back (its socket re-created)
- * is picked up at once. The kernel reports every failed datagram, so for this transport
- * received + dropped = sent exactly.
+ * the path and {@code MSG_DONTWAIT}. A full receiver (EAGAIN, or ENOBUFS) is waited for within the
+ * flush's {@link SendWait} budget, retrying the send, since the receiver's queue holds only ten
+ * datagrams ({@code net.unix.max_dgram_qlen}) and a Datadog Agent reading as fast as it can must lose
+ * nothing; once the budget is spent the datagram is dropped and counted. There is no connection to
+ * lose: a missing socket file (ENOENT) or a stale one (ECONNREFUSED) drops that datagram at once,
+ * counted by reason, and the next datagram tries the path afresh, so the Datadog Agent coming back (its
+ * socket re-created) is picked up at once. The kernel reports every failed datagram, so for this
+ * transport received + dropped = sent exactly.
  */
 final class UnixDatagramTransport implements Transport {
     private final String path;
     private final int maxPayload;
     private final Telemetry telemetry;
     private final UnixDatagramSocket socket;
+    private final SendWait wait;
     private boolean outage;
 
+    /** Never waits: a full receiver drops at once (tests of the drop path). */
     UnixDatagramTransport(String path, int maxPayload, Telemetry telemetry, UnixDatagramSocket socket) {
+        this(path, maxPayload, telemetry, socket, SendWait.none(telemetry));
+    }
+
+    UnixDatagramTransport(String path, int maxPayload, Telemetry telemetry, UnixDatagramSocket socket, SendWait wait) {
         this.path = path;
         this.maxPayload = Math.min(maxPayload, socket.maxDatagram());
         this.telemetry = telemetry;
         this.socket = socket;
+        this.wait = wait;
+    }
+
+    @Override
+    public void newFlush(boolean last) {
+        wait.newFlush(last);
     }
 
     @Override
@@ -31,6 +46,12 @@ final class UnixDatagramTransport implements Transport {
         SendError reason;
         try {
             reason = socket.trySend(payload, length);
+            if (reason == SendError.WOULD_BLOCK || reason == SendError.NO_BUFFER) {
+                wait.begin();
+                while ((reason == SendError.WOULD_BLOCK || reason == SendError.NO_BUFFER) && wait.pause()) {
+                    reason = socket.trySend(payload, length);
+                }
+            }
         } catch (RuntimeException ex) {
             Log.warnOnce("unixgram-native", describe() + ": native send failed: " + ex.getCause());
             telemetry.packetDropped(SendError.OTHER);
@@ -84,7 +105,7 @@ final class UnixDatagramTransport implements Transport {
             case CONNECTION_REFUSED:
                 return "connection refused (the socket file exists but nothing listens on it)";
             case WOULD_BLOCK:
-                return "receiver's buffer is full";
+                return "receiver's buffer stayed full for this flush's DSD_AGENT_SEND_WAIT";
             case NO_BUFFER:
                 return "kernel out of socket buffer space";
             case TOO_LARGE:

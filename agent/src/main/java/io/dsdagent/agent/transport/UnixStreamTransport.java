@@ -20,11 +20,13 @@ import java.nio.channels.SocketChannel;
  * (JEP 380), reached by reflection so the agent stays Java 8 bytecode. Each payload is one frame: a
  * 4-byte little-endian length, then the payload (never empty, never over {@link #MAX_FRAME} bytes).
  *
- * <p>The channel is non-blocking, so a Datadog Agent that stops reading never blocks anything: when the
- * socket's buffer is full the payload is dropped and counted ({@code would_block}). A frame the kernel
- * took only in part is finished before any other frame (a torn frame would corrupt the stream); it is
- * counted as sent when its last byte is written, or as lost with its messages if the connection breaks
- * first. A failed connect (socket file missing, nothing listening) is retried with exponential back-off
+ * <p>The channel is non-blocking. When the socket's buffer is full the aggregator thread waits for it
+ * to drain, retrying the write, within the flush's {@link SendWait} budget, so a Datadog Agent that
+ * reads as fast as it can receives every frame; once the budget is spent, a frame not begun is dropped
+ * and counted ({@code would_block}), so one that stopped reading costs at most one budget per flush.
+ * A frame the kernel took only in part is finished before any other frame (a torn frame would corrupt
+ * the stream); it is counted as sent when its last byte is written, or as lost with its messages if
+ * the connection breaks first. A failed connect (socket file missing, nothing listening) is retried with exponential back-off
  * ({@value #MIN_BACKOFF_MILLIS} ms doubling to {@value #MAX_BACKOFF_MILLIS} ms); a broken connection
  * (the Agent restarted) is reconnected at the next send. Only the aggregator thread uses it.
  */
@@ -63,6 +65,7 @@ final class UnixStreamTransport implements Transport {
     private long nextConnectNanos;
     private long backoffMillis = MIN_BACKOFF_MILLIS;
     private final long maxBackoffMillis;
+    private final SendWait wait;
     private SendError lastFailure = SendError.NOT_CONNECTED;
     /** Payload length and message count of the frame in {@link #frame} while part of it is unsent. */
     private int pendingLength;
@@ -74,12 +77,15 @@ final class UnixStreamTransport implements Transport {
         return OPEN != null;
     }
 
+    /** Never waits for a full socket: a frame is dropped at once (tests of the drop path). */
     UnixStreamTransport(String path, int maxPayload, Telemetry telemetry) throws Exception {
-        this(path, maxPayload, telemetry, MAX_BACKOFF_MILLIS);
+        this(path, maxPayload, telemetry, MAX_BACKOFF_MILLIS, SendWait.none(telemetry));
     }
 
     /** {@code maxBackoffMillis}: the longest wait between connect attempts (half the flush interval, at most 5 s). */
-    UnixStreamTransport(String path, int maxPayload, Telemetry telemetry, long maxBackoffMillis) throws Exception {
+    UnixStreamTransport(String path, int maxPayload, Telemetry telemetry, long maxBackoffMillis, SendWait wait)
+            throws Exception {
+        this.wait = wait;
         this.maxBackoffMillis = Math.max(MIN_BACKOFF_MILLIS, Math.min(MAX_BACKOFF_MILLIS, maxBackoffMillis));
         this.path = path;
         this.maxPayload = Math.min(maxPayload, MAX_FRAME);
@@ -87,6 +93,11 @@ final class UnixStreamTransport implements Transport {
         this.address = (SocketAddress) ADDRESS_OF.invoke(null, path);
         this.frame = ByteBuffer.allocateDirect(4 + this.maxPayload).order(ByteOrder.LITTLE_ENDIAN);
         frame.limit(0);
+    }
+
+    @Override
+    public void newFlush(boolean last) {
+        wait.newFlush(last);
     }
 
     @Override
@@ -116,7 +127,7 @@ final class UnixStreamTransport implements Transport {
         frame.put(payload, 0, length);
         frame.flip();
         try {
-            channel.write(frame);
+            writeWaiting();
         } catch (IOException e) {
             frame.limit(0);
             lost(e);
@@ -129,8 +140,9 @@ final class UnixStreamTransport implements Transport {
         }
         if (frame.position() == 0) {
             frame.limit(0);
-            Log.warnOnce(describe() + "-full", describe() + ": the receiver is not reading fast enough; frames are"
-                    + " dropped and counted as dsd_agent.packets.dropped reason:would_block");
+            Log.warnOnce(describe() + "-full", describe() + ": the receiver is not reading fast enough (its socket"
+                    + " stayed full for this flush's DSD_AGENT_SEND_WAIT); frames are dropped and counted as"
+                    + " dsd_agent.packets.dropped reason:would_block");
             telemetry.packetDropped(SendError.WOULD_BLOCK);
             return false;
         }
@@ -140,11 +152,22 @@ final class UnixStreamTransport implements Transport {
         return true; // the rest goes out before the next frame; counted when it does (or is lost)
     }
 
+    /** Writes {@link #frame}, waiting for room within the flush's budget; the rest stays in it. */
+    private void writeWaiting() throws IOException {
+        channel.write(frame);
+        if (frame.hasRemaining()) {
+            wait.begin();
+            while (frame.hasRemaining() && wait.pause()) {
+                channel.write(frame);
+            }
+        }
+    }
+
     /** Writes what is left of a torn frame; true when nothing is left. */
     private boolean finishPending() {
         if (channel != null) {
             try {
-                channel.write(frame);
+                writeWaiting();
             } catch (IOException e) {
                 lost(e);
             }

@@ -8,6 +8,7 @@ import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConfigTest {
     private static Config config(Map<String, String> env, Properties props, boolean socketExists) {
@@ -84,6 +85,25 @@ class ConfigTest {
         assertEquals(120_000, Config.parseDuration("2m"));
         assertEquals(-1, Config.parseDuration("soon"));
         assertEquals(-1, Config.parseDuration("-5"));
+    }
+
+    @Test
+    void sendWaitStaysWithinAQuarterOfTheFlushIntervalAndSaysSoOnlyWhenSetAboveIt() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        io.dsdagent.agent.log.Log.setOut(new java.io.PrintStream(err, true));
+        try {
+            assertEquals(1000, env().sendWaitMillis);
+            assertEquals(250, env("DSD_AGENT_FLUSH_INTERVAL", "1s").sendWaitMillis);
+            assertEquals("", err.toString(), "a default that shrinks with the interval says nothing");
+            assertEquals(0, env("DSD_AGENT_SEND_WAIT", "0").sendWaitMillis);
+            assertEquals(300, env("DSD_AGENT_SEND_WAIT", "300ms").sendWaitMillis);
+            assertEquals(2500, env("DSD_AGENT_SEND_WAIT", "5s").sendWaitMillis);
+            assertEquals(1, err.toString().split("\n").length, err.toString());
+            assertTrue(err.toString().contains("DSD_AGENT_SEND_WAIT='5s' is more than a quarter of the flush interval"));
+            assertEquals(1000, env("DSD_AGENT_SEND_WAIT", "11s").sendWaitMillis, "out of range: the default");
+        } finally {
+            io.dsdagent.agent.log.Log.setOut(System.err);
+        }
     }
 
     @Test

@@ -202,7 +202,7 @@ class EncoderRulesTest {
     void eventWithEveryFieldCountsUtf8BytesAndEscapesNewlines() {
         byte[] e = EventEncoder.event("Né|w\r\nx", "line1\nline2\rline3 ☃", 1700000000L, "host|1", "key,1", "low",
                 "java", "error", new String[] {"a:1", "b|2", "env:prod"}, new String[] {"env:prod", "service:web"},
-                "|c:abc|card:high".getBytes(StandardCharsets.US_ASCII));
+                "|c:abc|card:high".getBytes(StandardCharsets.US_ASCII), 8191);
         String title = "Né|w\\nx";
         String text = "line1\\nline2\\nline3 ☃";
         assertEquals("_e{" + title.getBytes(StandardCharsets.UTF_8).length + "," + text.getBytes(StandardCharsets.UTF_8).length
@@ -214,15 +214,15 @@ class EncoderRulesTest {
     @Test
     void eventOmitsInvalidOptionalFieldsAndNeverHasAnEmptyTitle() {
         assertEquals("_e{5,0}:event|", str(EventEncoder.event("", null, -1, "", null, "urgent", null, "fatal",
-                null, null, null)));
+                null, null, null, 8191)));
     }
 
     @Test
     void serviceCheckWithEveryFieldHasTheMessageLast() {
         byte[] sc = EventEncoder.serviceCheck("db|check\nx", 1, 1700000000L, "web-1", "timed out | retry\nlater",
-                new String[] {"db:main"}, new String[] {"env:prod"}, "|c:abc|e:it-true".getBytes(StandardCharsets.US_ASCII));
+                new String[] {"db:main"}, new String[] {"env:prod"}, "|c:abc|e:it-true".getBytes(StandardCharsets.US_ASCII), 8191);
         assertEquals("_sc|db_check_x|1|d:1700000000|h:web-1|#db:main,env:prod|c:abc|e:it-true|m:timed out _ retry\\nlater",
                 str(sc));
-        assertEquals("_sc|unnamed|3", str(EventEncoder.serviceCheck(null, 9, 0, null, "", null, null, null)));
+        assertEquals("_sc|unnamed|3", str(EventEncoder.serviceCheck(null, 9, 0, null, "", null, null, null, 8191)));
     }
 }

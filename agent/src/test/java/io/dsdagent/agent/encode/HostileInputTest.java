@@ -95,12 +95,12 @@ class HostileInputTest {
                 String text = hostile(r);
                 byte[] e = EventEncoder.event(title, text, r.nextInt(3) - 1, hostile(r), hostile(r),
                         r.nextBoolean() ? "low" : hostile(r), hostile(r), r.nextBoolean() ? "error" : hostile(r),
-                        new String[] {hostile(r), hostile(r)}, constantTags, "|c:abc".getBytes(StandardCharsets.US_ASCII));
+                        new String[] {hostile(r), hostile(r)}, constantTags, "|c:abc".getBytes(StandardCharsets.US_ASCII), 8191);
                 p.raw(e, e.length);
                 expected.add(new Object[] {"event", title.isEmpty() ? "event" : title, text, e.length});
             } else {
                 byte[] sc = EventEncoder.serviceCheck(hostile(r), r.nextInt(-2, 6), r.nextInt(3) - 1, hostile(r),
-                        hostile(r), new String[] {hostile(r)}, constantTags, "|c:abc".getBytes(StandardCharsets.US_ASCII));
+                        hostile(r), new String[] {hostile(r)}, constantTags, "|c:abc".getBytes(StandardCharsets.US_ASCII), 8191);
                 p.raw(sc, sc.length);
                 expected.add(new Object[] {"service_check", null, null, sc.length});
             }
@@ -140,8 +140,8 @@ class HostileInputTest {
                 WireChecker.Parsed m = got.get(g++);
                 assertEquals(e[0], m.kind);
                 if (e[0].equals("event")) {
-                    assertEquals(escaped((String) e[1]), m.title);
-                    assertEquals(escaped((String) e[2]), m.text);
+                    assertEquals(escaped((String) e[1], false), m.title);
+                    assertEquals(escaped((String) e[2], true), m.text);
                 }
             }
         }
@@ -149,8 +149,11 @@ class HostileInputTest {
         assertEquals(tooLarge, telemetry.dropped(Telemetry.Drop.MESSAGE_TOO_LARGE));
     }
 
-    /** What an event title/text must read as: newlines as backslash-n, broken surrogates as _. */
-    private static String escaped(String s) {
+    /**
+     * What an event title/text must read as: newlines as backslash-n; broken surrogates and control
+     * characters as _, except a tab in a text.
+     */
+    private static String escaped(String s, boolean keepTab) {
         String t = s.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n");
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < t.length(); i++) {
@@ -158,7 +161,8 @@ class HostileInputTest {
             if (Character.isHighSurrogate(c) && i + 1 < t.length() && Character.isLowSurrogate(t.charAt(i + 1))) {
                 sb.append(c).append(t.charAt(++i));
             } else {
-                sb.append(Character.isSurrogate(c) ? '_' : c);
+                boolean control = (c < 0x20 || c == 0x7f) && !(keepTab && c == '\t');
+                sb.append(Character.isSurrogate(c) || control ? '_' : c);
             }
         }
         return sb.toString();

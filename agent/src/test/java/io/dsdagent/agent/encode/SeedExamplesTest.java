@@ -82,7 +82,7 @@ class SeedExamplesTest {
     @Test
     void eventWithAlertTypeAndTags() {
         byte[] e = EventEncoder.event("An exception occurred", "Cannot parse CSV file from 10.0.0.17", 0, null,
-                null, null, null, "warning", new String[] {"err_type:bad_file"}, null, null);
+                null, null, null, "warning", new String[] {"err_type:bad_file"}, null, null, 8191);
         assertEquals("_e{21,36}:An exception occurred|Cannot parse CSV file from 10.0.0.17|t:warning|#err_type:bad_file",
                 new String(e, StandardCharsets.UTF_8));
     }
@@ -91,7 +91,7 @@ class SeedExamplesTest {
     @Test
     void eventOfTheSeedWithItsBackslashes() {
         byte[] e = EventEncoder.event("An exception occurred", "Cannot parse JSON request:\\\\n{\"foo: \"bar\"}", 0,
-                null, null, "low", null, null, new String[] {"err_type:bad_request"}, null, null);
+                null, null, "low", null, null, new String[] {"err_type:bad_request"}, null, null, 8191);
         assertEquals("_e{21,42}:An exception occurred|Cannot parse JSON request:\\\\n{\"foo: \"bar\"}|p:low|#err_type:bad_request",
                 new String(e, StandardCharsets.UTF_8));
     }
@@ -99,7 +99,7 @@ class SeedExamplesTest {
     @Test
     void eventWithARealNewlineSendsBackslashN() {
         byte[] e = EventEncoder.event("An exception occurred", "Cannot parse JSON request:\n{\"foo: \"bar\"}", 0,
-                null, null, "low", null, null, new String[] {"err_type:bad_request"}, null, null);
+                null, null, "low", null, null, new String[] {"err_type:bad_request"}, null, null, 8191);
         assertEquals("_e{21,41}:An exception occurred|Cannot parse JSON request:\\n{\"foo: \"bar\"}|p:low|#err_type:bad_request",
                 new String(e, StandardCharsets.UTF_8));
     }
@@ -107,7 +107,7 @@ class SeedExamplesTest {
     @Test
     void shellEvent() {
         byte[] e = EventEncoder.event("Event from the shell", "This was sent from Bash!", 0, null, null, null, null,
-                null, new String[] {"shell", "bash"}, null, null);
+                null, new String[] {"shell", "bash"}, null, null, 8191);
         assertEquals("_e{20,24}:Event from the shell|This was sent from Bash!|#shell,bash",
                 new String(e, StandardCharsets.UTF_8));
     }
@@ -115,7 +115,7 @@ class SeedExamplesTest {
     @Test
     void serviceCheck() {
         byte[] sc = EventEncoder.serviceCheck("Redis connection", 2, 0, null, "Redis connection timed out after 10s",
-                new String[] {"env:dev"}, null, null);
+                new String[] {"env:dev"}, null, null, 8191);
         assertEquals("_sc|Redis connection|2|#env:dev|m:Redis connection timed out after 10s",
                 new String(sc, StandardCharsets.UTF_8));
     }

@@ -13,46 +13,94 @@ import java.util.regex.Pattern;
 
 /**
  * A small, independent reading of one DogStatsD message by the rules of {@code shared/protocol.md}
- * (what the Datadog Agent accepts, §2-§4, plus the backend naming rules of §6 that we promise). It
- * throws {@link AssertionError} naming the broken rule, and returns what it parsed so tests can check
- * that nothing was added, cut or altered. Written from the spec, not from the encoder.
+ * (what the Datadog Agent accepts unchanged, §2-§4 and §7, plus the backend naming rules of §6 that we
+ * promise). It throws {@link AssertionError} naming the broken rule, and returns what it parsed so tests
+ * can check that nothing was added, cut or altered. Written from the spec, not from the encoder.
+ * {@link #checkPacket} reads a whole datagram or stream frame. Public, and free of agent classes, so
+ * the forked-JVM tests of {@code integration-tests} use the same rules (through the agent's test jar).
  */
-final class WireChecker {
+public final class WireChecker {
     static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.]{0,199}");
     static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]*[1-9])?(e[+-][0-9]{2,3})?");
     static final Set<String> TYPES = new HashSet<>(Arrays.asList("c", "g", "ms", "h", "s", "d"));
 
     /** What a message said. */
-    static final class Parsed {
-        String kind; // metric, event, service_check
-        String name;
-        String type;
-        List<String> values = new ArrayList<>();
-        List<String> tags = new ArrayList<>();
-        String title;
-        String text;
-        String message;
-        String rate;
-        String timestamp;
+    public static final class Parsed {
+        public String kind; // metric, event, service_check
+        public String name;
+        public String type;
+        public List<String> values = new ArrayList<>();
+        public List<String> tags = new ArrayList<>();
+        public String title;
+        public String text;
+        public String message;
+        public String rate;
+        public String timestamp;
     }
 
     private WireChecker() {
     }
 
-    static Parsed check(byte[] msg) {
+    /**
+     * A datagram or stream frame's payload (§1, §7.1, §7.9, §7.10): not empty, at most {@code max} bytes
+     * (and never over 8192), every message ending in {@code \n}, no empty message; each message checked.
+     */
+    public static List<Parsed> checkPacket(byte[] payload, int max) {
+        String p = new String(payload, StandardCharsets.UTF_8);
+        if (payload.length == 0 || payload.length > Math.min(max, 8192)) {
+            fail(p, "packet of " + payload.length + " bytes (max " + Math.min(max, 8192) + ")");
+        }
+        if (payload[payload.length - 1] != '\n') {
+            fail(p, "last message not terminated by a newline");
+        }
+        List<Parsed> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < payload.length; i++) {
+            if (payload[i] == '\n') {
+                if (i == start) {
+                    fail(p, "empty message");
+                }
+                out.add(check(Arrays.copyOfRange(payload, start, i)));
+                start = i + 1;
+            }
+        }
+        return out;
+    }
+
+    public static Parsed check(byte[] msg) {
         String s = utf8(msg);
         for (int i = 0; i < s.length(); i++) {
             if (s.charAt(i) == '\n' || s.charAt(i) == '\r') {
                 fail(s, "newline inside a message");
             }
         }
-        if (s.startsWith("_e{")) {
-            return event(msg, s);
+        Parsed p = s.startsWith("_e{") ? event(msg, s) : s.startsWith("_sc") ? serviceCheck(s) : metric(s);
+        noControlBytes(s, p);
+        return p;
+    }
+
+    /**
+     * §7.11: no byte below 0x20 and no 0x7F anywhere; a tab only inside an event's text or a service
+     * check's message (the only free-text fields).
+     */
+    private static void noControlBytes(String s, Parsed p) {
+        String free = p.text != null ? p.text : p.message != null ? p.message : "";
+        int tabsAllowed = 0;
+        for (int i = 0; i < free.length(); i++) {
+            tabsAllowed += free.charAt(i) == '\t' ? 1 : 0;
         }
-        if (s.startsWith("_sc")) {
-            return serviceCheck(s);
+        int tabs = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\t') {
+                tabs++;
+            } else if (c < 0x20 || c == 0x7f) {
+                fail(s, "control byte 0x" + Integer.toHexString(c));
+            }
         }
-        return metric(s);
+        if (tabs > tabsAllowed) {
+            fail(s, "tab outside an event text or service check message");
+        }
     }
 
     private static Parsed metric(String s) {
@@ -113,8 +161,8 @@ final class WireChecker {
                 tags(s, f.substring(1), p.tags);
             } else if (key.equals("T")) {
                 p.timestamp = f.substring(1);
-                if (!p.timestamp.matches("[1-9][0-9]*")) {
-                    fail(s, "timestamp not positive seconds");
+                if (!p.timestamp.matches("[1-9][0-9]{0,10}")) {
+                    fail(s, "timestamp not positive seconds (milliseconds are read as seconds)");
                 }
                 if (!p.type.equals("c") && !p.type.equals("g")) {
                     fail(s, "timestamp on a type the Agent discards");
@@ -137,6 +185,9 @@ final class WireChecker {
             }
             if (t.codePointCount(0, t.length()) > 200) {
                 fail(s, "tag over 200 characters");
+            }
+            if (t.equals("host:")) {
+                fail(s, "host: with an empty value empties the sample's hostname");
             }
             for (int i = 0; i < t.length(); i++) {
                 char c = t.charAt(i);

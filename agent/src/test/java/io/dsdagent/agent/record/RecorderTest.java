@@ -78,9 +78,12 @@ class RecorderTest {
         int ring = r.overflowCapacity();
         assertEquals(1024, ring, "an eighth of the 8,192-sample budget");
         for (int i = 0; i < ring + 100; i++) {
-            r.recordNanos(timer, 1);
+            r.recordNanos(timer, i);
         }
-        assertEquals(100, telemetry.dropped(Telemetry.Drop.QUEUE_FULL));
+        assertEquals(0, telemetry.totalDropped(), "a value not queued keeps its count: not lost");
+        assertEquals(100, r.takeDropped(timer));
+        assertEquals(ring + 99, r.lastDropped(timer), "the last value dropped");
+        assertEquals(0, r.takeDropped(timer), "taken once");
         Collected c = new Collected();
         assertEquals(ring, r.drainFull(c));
         // drained slots are free again, lap after lap
@@ -90,7 +93,12 @@ class RecorderTest {
             }
             assertEquals(ring, r.drainFull(new Collected()));
         }
-        assertEquals(100, telemetry.dropped(Telemetry.Drop.QUEUE_FULL));
+        assertEquals(0, r.takeDropped(timer));
+        int set = r.registry().register(Registry.SET, "s");
+        for (int i = 0; i < ring + 3; i++) {
+            r.setAdd(set, "m");
+        }
+        assertEquals(3, telemetry.dropped(Telemetry.Drop.QUEUE_FULL), "a set member that cannot be queued is lost");
     }
 
     @Test
@@ -148,5 +156,86 @@ class RecorderTest {
         Allocations a = Allocations.measure(5, work);
         assertEquals(0, a.fewest(), a.toString());
         assertEquals(0, telemetry.totalDropped());
+    }
+
+    @Test
+    void theDropPathAndTheCountPathAllocateNothing() {
+        Recorder r = recorder(4, 8192);
+        int timer = r.registry().register(Registry.TIMER | Registry.NANOS, "t");
+        int counter = r.registry().register(Registry.COUNT, "c");
+        holdAll(r);
+        for (int i = 0; i < r.overflowCapacity(); i++) {
+            r.recordNanos(timer, i); // the ring is full from here on: every value takes the drop path
+        }
+        CountTake take = new CountTake();
+        Runnable work = () -> {
+            for (int i = 0; i < 4000; i++) {
+                r.recordNanos(timer, i);
+                r.count(counter, Long.MAX_VALUE); // wraps its stripe cell every other call: the carry path
+            }
+            r.takeCount(counter, take);
+            r.takeDropped(timer);
+        };
+        for (int i = 0; i < 50; i++) {
+            work.run();
+        }
+        Allocations a = Allocations.measure(5, work);
+        assertEquals(0, a.fewest(), a.toString());
+        assertEquals(0, telemetry.totalDropped(), "values not queued keep their count: nothing lost");
+        r.takeCount(counter, take);
+        r.count(counter, Long.MAX_VALUE);
+        r.count(counter, Long.MAX_VALUE);
+        r.takeCount(counter, take);
+        assertEquals(2, take.calls);
+        assertEquals(0x1p64 - 2, take.asDouble());
+    }
+
+    @Test
+    void aHandOffOrARingSampleIsSeenByTheAggregatorsRecheckBeforeItParks() {
+        Recorder r = recorder(4, 65536);
+        int timer = r.registry().register(Registry.TIMER | Registry.NANOS, "t");
+        assertEquals(false, r.hasWork());
+        for (int i = 0; i < Recorder.CHUNK_SIZE; i++) {
+            r.recordNanos(timer, i); // one stripe's chunk fills and is handed over
+        }
+        assertEquals(true, r.hasWork(), "a handed-over chunk");
+        r.drainFull(new Collected());
+        assertEquals(false, r.hasWork());
+        Chunk[] held = holdAll(r);
+        r.recordNanos(timer, 1);
+        assertEquals(true, r.hasWork(), "a ring sample");
+        r.drainFull(new Collected());
+        assertEquals(false, r.hasWork());
+        for (int i = 0; i < held.length; i++) {
+            r.releaseStripe(i, held[i]);
+        }
+    }
+
+    @Test
+    void aClosedRingTakesNoMoreSamplesAndTheFinalDrainGetsEveryOneBeforeTheClose() {
+        Recorder r = recorder(4, 65536);
+        int timer = r.registry().register(Registry.TIMER | Registry.NANOS, "t");
+        int set = r.registry().register(Registry.SET, "s");
+        for (int i = 1; i <= 100; i++) {
+            r.recordNanos(timer, i); // into the stripes
+        }
+        Chunk[] held = holdAll(r);
+        for (int i = 101; i <= 200; i++) {
+            r.recordNanos(timer, i); // into the ring
+        }
+        for (int i = 0; i < held.length; i++) {
+            r.releaseStripe(i, held[i]);
+        }
+        Collected c = new Collected();
+        assertEquals(0, r.closeAndDrain(c, System.nanoTime() + 1_000_000_000L), "no stripe left held");
+        assertEquals(200L * 201 / 2, c.sum, "every value recorded before the close, once");
+        assertEquals(200, c.values.size());
+        r.recordNanos(timer, 1);
+        r.setAdd(set, "m");
+        r.count(r.registry().register(Registry.COUNT, "c"), 1);
+        holdAll(r);
+        r.recordNanos(timer, 1); // the ring, closed
+        assertEquals(4, telemetry.dropped(Telemetry.Drop.SHUTDOWN));
+        assertEquals(0, r.drainFull(new Collected()), "a tombstone is never delivered");
     }
 }

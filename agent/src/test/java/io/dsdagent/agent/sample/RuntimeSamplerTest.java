@@ -2,11 +2,21 @@ package io.dsdagent.agent.sample;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.FileInputStream;
+import java.lang.management.ClassLoadingMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryUsage;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -23,28 +33,145 @@ class RuntimeSamplerTest {
         return m;
     }
 
+    /**
+     * Heap and non-heap as the memory bean reports them, in the relations the JVM guarantees. The sample is
+     * taken between two reads of the bean's figures that agree, so no allocation between them moves a value.
+     */
     @Test
-    void dashboardNamesWithPlausibleValues() {
+    void heapAndNonHeapAreTheMemoryBeansFigures() {
+        RuntimeSampler s = new RuntimeSampler();
+        MemoryMXBean bean = ManagementFactory.getMemoryMXBean();
+        Map<String, Double> m = byName(s);
+        long committed = -1;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            long before = bean.getHeapMemoryUsage().getCommitted();
+            s.sample(System.nanoTime());
+            committed = bean.getHeapMemoryUsage().getCommitted();
+            m = byName(s);
+            if (before == committed) {
+                break;
+            }
+        }
+        MemoryUsage heap = bean.getHeapMemoryUsage();
+        assertEquals((double) heap.getMax(), m.get("jvm.heap_memory_max"));
+        assertEquals((double) heap.getInit(), m.get("jvm.heap_memory_init"));
+        assertEquals((double) committed, m.get("jvm.heap_memory_committed"));
+        assertTrue(m.get("jvm.heap_memory") > 0 && m.get("jvm.heap_memory") <= committed, m.toString());
+        assertTrue(committed <= heap.getMax(), m.toString());
+        double nonHeap = m.get("jvm.non_heap_memory");
+        assertTrue(nonHeap > 1_000_000 && nonHeap <= m.get("jvm.non_heap_memory_committed"), m.toString());
+        assertTrue(m.get("jvm.gc.metaspace_size") > 1_000_000 && m.get("jvm.gc.metaspace_size") < nonHeap, m.toString());
+        assertTrue(Double.isNaN(m.get("jvm.non_heap_memory_max")) || m.get("jvm.non_heap_memory_max") >= nonHeap,
+                m.toString());
+    }
+
+    /** Threads the test starts and ends move the thread gauges by exactly as many; the same for loaded classes. */
+    @Test
+    void threadCountsFollowStartedThreadsExactly() throws Exception {
         RuntimeSampler s = new RuntimeSampler();
         s.sample(System.nanoTime());
+        Map<String, Double> before = byName(s);
+        int n = 25;
+        CountDownLatch started = new CountDownLatch(n);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Thread t = new Thread(() -> {
+                started.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "sampled-" + i);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        started.await();
+        s.sample(System.nanoTime());
+        Map<String, Double> during = byName(s);
+        release.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(before.get("jvm.thread_count") + n, during.get("jvm.thread_count"), "threads while " + n + " run");
+        assertEquals(before.get("jvm.daemon_thread_count") + n, during.get("jvm.daemon_thread_count"));
+        // a joined thread may still be leaving the JVM's thread list for a moment
+        await().pollInSameThread().atMost(Duration.ofSeconds(10)).until(() -> {
+            s.sample(System.nanoTime());
+            return byName(s).get("jvm.thread_count").equals(before.get("jvm.thread_count"));
+        });
+        ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
+        s.sample(System.nanoTime());
+        long loaded = classes.getLoadedClassCount();
+        assertEquals((double) loaded, byName(s).get("jvm.loaded_classes"), "classes loaded");
+    }
+
+    /**
+     * GC counts and times are per-second rates over the sample times given: three full collections between samples
+     * two seconds apart are 1.5 major collections per second, and each collector's own series is its bean's delta.
+     */
+    @Test
+    void collectionsBetweenSamplesAreRatesOverTheGivenTime() {
+        RuntimeSampler s = new RuntimeSampler();
+        long t0 = System.nanoTime();
+        s.sample(t0);
         Map<String, Double> first = byName(s);
         assertTrue(Double.isNaN(first.get("jvm.gc.minor_collection_count")), "no rate without a previous sample");
+        assertTrue(Double.isNaN(first.get("jvm.gc.major_collection_count")), "no rate without a previous sample");
+        List<GarbageCollectorMXBean> gcs = ManagementFactory.getGarbageCollectorMXBeans();
+        long[] counts = new long[gcs.size()];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = gcs.get(i).getCollectionCount();
+        }
         System.gc();
-        s.sample(System.nanoTime());
+        System.gc();
+        System.gc();
+        s.sample(t0 + 2_000_000_000L);
         Map<String, Double> m = byName(s);
-        long heapMax = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
-        assertEquals((double) heapMax, m.get("jvm.heap_memory_max"));
-        assertTrue(m.get("jvm.heap_memory") > 0);
-        assertTrue(m.get("jvm.non_heap_memory") > 0);
-        assertTrue(m.get("jvm.thread_count") >= 1);
-        assertTrue(m.get("jvm.loaded_classes") > 100);
-        assertTrue(m.get("jvm.gc.metaspace_size") > 0);
-        assertTrue(m.get("jvm.gc.eden_size") >= 0);
-        double gcs = m.get("jvm.gc.minor_collection_count") + m.get("jvm.gc.major_collection_count");
-        assertTrue(gcs > 0, "System.gc() between the samples is at least one collection per second of the gap: " + gcs);
-        assertTrue(m.get("jvm.os.open_file_descriptors") > 0);
-        assertTrue(m.get("jvm.buffer_pool.direct.count") >= 0);
-        assertFalse(m.containsKey("jvm.buffer_pool.mapped - 'non-volatile memory'.used"));
+        double minor = 0;
+        for (int i = 0; i < counts.length; i++) {
+            GarbageCollectorMXBean gc = gcs.get(i);
+            double rate = (gc.getCollectionCount() - counts[i]) / 2.0;
+            assertEquals(rate, m.get("jvm.gc.cms.count#name:" + gc.getName().replace(' ', '_')), gc.getName());
+            if (RuntimeSampler.isMinor(gc.getName())) {
+                minor += rate;
+            }
+        }
+        assertEquals(1.5, m.get("jvm.gc.major_collection_count"), "System.gc() three times in two seconds: " + m);
+        assertEquals(minor, m.get("jvm.gc.minor_collection_count"));
+        assertTrue(m.get("jvm.gc.major_collection_time") >= 0 && m.get("jvm.gc.major_collection_time") <= 500,
+                "milliseconds of collection per second of the two: " + m);
+        assertTrue(m.get("jvm.cpu_load.process") >= 0 && m.get("jvm.cpu_load.process") <= 100, m.toString());
+        assertTrue(m.get("jvm.cpu_load.system") >= 0 && m.get("jvm.cpu_load.system") <= 100, m.toString());
+    }
+
+    /** Direct buffers and open files the test holds move the buffer-pool and descriptor gauges exactly. */
+    @Test
+    void directBuffersAndOpenFilesAreCountedExactly() throws Exception {
+        RuntimeSampler s = new RuntimeSampler();
+        s.sample(System.nanoTime());
+        Map<String, Double> before = byName(s);
+        List<ByteBuffer> buffers = new ArrayList<>();
+        List<FileInputStream> files = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                buffers.add(ByteBuffer.allocateDirect(4096));
+                files.add(new FileInputStream("/proc/self/stat"));
+            }
+            s.sample(System.nanoTime());
+            Map<String, Double> m = byName(s);
+            assertEquals(before.get("jvm.buffer_pool.direct.count") + 10, m.get("jvm.buffer_pool.direct.count"));
+            assertEquals(before.get("jvm.buffer_pool.direct.capacity") + 10 * 4096, m.get("jvm.buffer_pool.direct.capacity"));
+            assertEquals(before.get("jvm.os.open_file_descriptors") + 10, m.get("jvm.os.open_file_descriptors"));
+            assertFalse(m.containsKey("jvm.buffer_pool.mapped - 'non-volatile memory'.used"));
+        } finally {
+            for (FileInputStream f : files) {
+                f.close();
+            }
+        }
+        assertEquals(10, buffers.size());
     }
 
     @Test

@@ -78,8 +78,8 @@ class OriginTest {
     @Test
     void suffixIsContainerThenExternalThenCardinality() throws IOException {
         ContainerId c = ids("1:memory:/docker/" + ID64 + "\n", "");
-        // DD_EXTERNAL_ENV keeps its commas; | and non-printables are removed, as the Datadog clients do
-        assertEquals("|c:" + ID64 + "|e:it-false,cn-appx,pu-123|card:orchestrator",
+        // DD_EXTERNAL_ENV is trimmed and keeps its commas; | and control characters become _ (the one rule)
+        assertEquals("|c:" + ID64 + "|e:it-false,cn-app_x_,pu-123|card:orchestrator",
                 new String(Origin.suffix(true, " it-false,cn-app|x\u0001,pu-123", "Orchestrator", c), StandardCharsets.UTF_8));
     }
 

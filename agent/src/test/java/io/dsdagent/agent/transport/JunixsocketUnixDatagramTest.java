@@ -172,4 +172,68 @@ class JunixsocketUnixDatagramTest {
         assertNull(s.trySend(new byte[100], 100));
         s.close();
     }
+
+    @Test
+    void aReceiverReadingAsFastAsItCanGetsEveryDatagramWhileTheAgentWaits() throws Exception {
+        Path sock = dir.resolve("dsd.sock");
+        DatagramChannel rx = bind(sock);
+        rx.configureBlocking(true);
+        // a budget no loaded machine can exhaust: this is about losing nothing, not about time
+        UnixDatagramTransport t = new UnixDatagramTransport(sock.toString(), 8192, telemetry,
+                new JunixsocketUnixDatagram(sock.toString(), 8192), new SendWait(10_000, telemetry));
+        byte[] payload = new byte[8000];
+        Arrays.fill(payload, (byte) 'd');
+        int datagrams = 2000; // 200 times the receiver's queue (net.unix.max_dgram_qlen = 10)
+        int[] read = {0};
+        Thread reader = new Thread(() -> {
+            ByteBuffer b = ByteBuffer.allocate(65536);
+            try {
+                while (read[0] < datagrams) {
+                    b.clear();
+                    rx.receive(b);
+                    if (b.position() == payload.length) {
+                        read[0]++;
+                    }
+                }
+            } catch (IOException ignored) {
+                // counted below
+            }
+        });
+        reader.start();
+        for (int i = 0; i < datagrams; i++) {
+            assertTrue(t.send(payload, payload.length), "datagram " + i);
+        }
+        reader.join(60_000);
+        assertEquals(datagrams, read[0]);
+        assertEquals(datagrams, telemetry.packetsSent());
+        assertEquals(0, telemetry.totalPacketsDropped());
+        t.close();
+    }
+
+    @Test
+    void aFullReceiverCostsOneBudgetPerFlushAfterWhichEachDatagramIsOneTry() throws Exception {
+        Path sock = dir.resolve("dsd.sock");
+        DatagramChannel rx = bind(sock);
+        UnixDatagramTransport t = new UnixDatagramTransport(sock.toString(), 8192, telemetry,
+                new JunixsocketUnixDatagram(sock.toString(), 8192), new SendWait(100, telemetry));
+        byte[] payload = new byte[8000];
+        int sent = 0;
+        while (t.send(payload, payload.length)) {
+            assertTrue(++sent < 100_000, "the receiver never filled");
+        }
+        assertTrue(telemetry.waitedMillis() >= 99, "waited " + telemetry.waitedMillis() + " ms");
+        long waited = telemetry.waitedMillis();
+        assertFalse(t.send(payload, payload.length));
+        assertEquals(waited, telemetry.waitedMillis(), "the budget of this flush is spent: no more waiting");
+        assertEquals(2, telemetry.packetsDropped(SendError.WOULD_BLOCK));
+        t.newFlush(false);
+        assertFalse(t.send(payload, payload.length));
+        assertTrue(telemetry.waitedMillis() >= waited + 99, "a new flush waits once more");
+        int received = 0;
+        while (receive(rx) != null) {
+            received++;
+        }
+        assertEquals(sent, received);
+        t.close();
+    }
 }

@@ -155,4 +155,70 @@ class UnixStreamTransportTest {
         }
         t.close();
     }
+
+    @Test
+    void aReceiverReadingAsFastAsItCanGetsEveryFrameWhileTheAgentWaits() throws Exception {
+        Path sock = dir.resolve("s.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            // a budget no loaded machine can exhaust: this is about losing nothing, not about time
+            UnixStreamTransport t = new UnixStreamTransport(sock.toString(), 8192, telemetry, 5000,
+                    new SendWait(10_000, telemetry));
+            byte[] payload = new byte[8000];
+            Arrays.fill(payload, (byte) 'x');
+            payload[7999] = '\n';
+            assertTrue(t.send(payload, payload.length)); // connects
+            int frames = 500; // 4 MB: twenty times the socket's buffer
+            int[] read = {0};
+            try (SocketChannel c = server.accept()) {
+                c.configureBlocking(true);
+                Thread reader = new Thread(() -> {
+                    try {
+                        byte[] f;
+                        while (read[0] < frames && (f = readFrame(c)) != null && Arrays.equals(payload, f)) {
+                            read[0]++;
+                        }
+                    } catch (Exception ignored) {
+                        // counted below
+                    }
+                });
+                reader.start();
+                for (int i = 1; i < frames; i++) {
+                    assertTrue(t.send(payload, payload.length), "frame " + i);
+                }
+                reader.join(60_000);
+            }
+            assertEquals(frames, read[0]);
+            assertEquals(frames, telemetry.packetsSent());
+            assertEquals(0, telemetry.totalPacketsDropped());
+            t.close();
+        }
+    }
+
+    @Test
+    void aReceiverThatNeverReadsCostsOneBudgetPerFlushAfterWhichEachFrameIsOneTry() throws Exception {
+        Path sock = dir.resolve("s.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            UnixStreamTransport t = new UnixStreamTransport(sock.toString(), 8192, telemetry, 5000,
+                    new SendWait(100, telemetry));
+            byte[] payload = new byte[8000];
+            payload[7999] = '\n';
+            int sent = 0;
+            while (t.send(payload, payload.length)) { // nobody reads: the buffers fill up, then the budget goes
+                assertTrue(++sent < 100_000, "the socket never filled");
+            }
+            assertTrue(telemetry.waitedMillis() >= 99, "waited " + telemetry.waitedMillis() + " ms");
+            long waited = telemetry.waitedMillis();
+            for (int i = 0; i < 10; i++) {
+                assertFalse(t.send(payload, payload.length));
+            }
+            assertEquals(waited, telemetry.waitedMillis(), "the budget of this flush is spent: no more waiting");
+            assertEquals(11, telemetry.packetsDropped(SendError.WOULD_BLOCK));
+            t.newFlush(false);
+            assertFalse(t.send(payload, payload.length));
+            assertTrue(telemetry.waitedMillis() >= waited + 99, "a new flush waits once more");
+            t.close();
+        }
+    }
 }

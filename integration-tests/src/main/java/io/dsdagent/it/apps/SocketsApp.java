@@ -10,15 +10,19 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Opens and closes real sockets on command, one command per stdin line: {@code open tcp4|tcp6|udp4|udp6 N}
  * binds N sockets of that family on loopback (TCP ones listening), {@code close} closes them all,
- * {@code exit} ends. Prints {@code ok <command>} after each.
+ * {@code threads N} starts N threads that wait until {@code close}, {@code gc N} runs {@code System.gc()} N
+ * times, {@code exit} ends. Prints {@code ok <command>} after each.
  */
 public final class SocketsApp {
     public static void main(String[] args) throws Exception {
         List<AbstractInterruptibleChannel> open = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        CountDownLatch[] release = {new CountDownLatch(1)};
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
         System.out.println("ready");
         String line;
@@ -31,11 +35,40 @@ public final class SocketsApp {
                         open.add(open(w[1]));
                     }
                     break;
+                case "threads":
+                    int count = Integer.parseInt(w[1]);
+                    CountDownLatch started = new CountDownLatch(count);
+                    CountDownLatch wait = release[0];
+                    for (int i = 0; i < count; i++) {
+                        Thread t = new Thread(() -> {
+                            started.countDown();
+                            try {
+                                wait.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }, "waiting-" + threads.size());
+                        threads.add(t);
+                        t.start();
+                    }
+                    started.await();
+                    break;
+                case "gc":
+                    for (int i = 0; i < Integer.parseInt(w[1]); i++) {
+                        System.gc();
+                    }
+                    break;
                 case "close":
                     for (AbstractInterruptibleChannel c : open) {
                         c.close();
                     }
                     open.clear();
+                    release[0].countDown();
+                    for (Thread t : threads) {
+                        t.join();
+                    }
+                    threads.clear();
+                    release[0] = new CountDownLatch(1);
                     break;
                 case "exit":
                     System.out.println("ok exit");

@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The aggregation pipeline end to end: a forked JVM with the agent records through the public API, a
@@ -58,15 +57,11 @@ class PipelineTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> rx.countSum("load.calls") >= 8_000_000
                     && !rx.metric("dsd_agent.packets.sent").isEmpty());
             assertEquals(8_000_000, rx.countSum("load.calls"));
-            // every timing either arrives (weights summing to the count) or is dropped and counted
-            long arrived = rx.valueCount("load.latency");
-            long droppedValues = dropped(rx, "queue_full");
-            assertEquals(8_000_000, arrived + droppedValues, "arrived " + arrived + " dropped " + droppedValues);
-            // per context too: 80,000 each when nothing was dropped
-            if (droppedValues == 0) {
-                for (int i = 0; i < 100; i++) {
-                    assertEquals(80_000, contextValueCount(rx, "load.latency", "ctx:" + i));
-                }
+            // every timing counts, its value kept or not: the weights sum to the count, per context too
+            assertEquals(8_000_000, rx.valueCount("load.latency"), "not kept " + rx.metric("dsd_agent.values.not_kept"));
+            assertEquals(0, dropped(rx, "queue_full"));
+            for (int i = 0; i < 100; i++) {
+                assertEquals(80_000, contextValueCount(rx, "load.latency", "ctx:" + i));
             }
             // the gauge keeps the last value set
             List<String> last = rx.metric("load.last");
@@ -112,33 +107,32 @@ class PipelineTest {
             assertTrue(m.find(), app.stdout());
             long recorded = Long.parseLong(m.group(1));
             long heapGrowth = Long.parseLong(m.group(3)) - Long.parseLong(m.group(2));
-            await().atMost(Duration.ofSeconds(10)).until(() -> rx.valueCount("load.flood")
-                    + dropped(rx, "queue_full") >= recorded);
+            await().atMost(Duration.ofSeconds(10)).until(() -> rx.valueCount("load.flood") >= recorded);
             long arrived = rx.valueCount("load.flood");
-            long drops = dropped(rx, "queue_full");
-            assertTrue(drops > 0, "a flood of " + recorded + " must overflow a 1024-sample queue");
-            assertEquals(recorded, arrived + drops, "arrived " + arrived + " + dropped " + drops);
+            long notKept = 0;
+            for (String l : rx.metric("dsd_agent.values.not_kept")) {
+                if (l.contains("reason:queue_full")) {
+                    notKept += Long.parseLong(l.substring("dsd_agent.values.not_kept:".length(), l.indexOf('|')));
+                }
+            }
+            assertTrue(notKept > 0, "a flood of " + recorded + " must overflow a 1024-sample queue");
+            assertEquals(recorded, arrived, "every value counts, kept (" + (recorded - notKept) + ") or not");
+            assertEquals(0, dropped(rx, "queue_full"));
             assertTrue(heapGrowth < 16L * 1024 * 1024, "heap grew by " + heapGrowth + " bytes during the flood");
         }
     }
 
     @Test
     void aHundredThousandVirtualThreadsAreCountedExactly() throws Exception {
-        String jdk25 = null;
-        for (String h : Jdks.homes()) {
-            if (Jdks.feature(h) >= 21) {
-                jdk25 = h;
-            }
-        }
-        assumeTrue(jdk25 != null, "no JDK 21+ here");
+        String jdk25 = Jdks.atLeast(21, "virtual threads");
         try (UdpReceiver rx = new UdpReceiver(); ForkedJvm app = jvm(jdk25, rx, "virtual", "100000")) {
             app.start();
             assertEquals(0, app.waitFor(120), app.stderr());
             await().atMost(Duration.ofSeconds(10)).until(() -> rx.countSum("load.vcalls") >= 100_000
                     && !rx.metric("dsd_agent.packets.sent").isEmpty());
             assertEquals(100_000, rx.countSum("load.vcalls"));
-            long drops = dropped(rx, "queue_full");
-            assertEquals(100_000, rx.valueCount("load.vlatency") + drops);
+            assertEquals(100_000, rx.valueCount("load.vlatency"));
+            assertEquals(0, dropped(rx, "queue_full"));
         }
     }
 

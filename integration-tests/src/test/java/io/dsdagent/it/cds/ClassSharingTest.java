@@ -16,7 +16,6 @@ import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The agent keeps the JVM's class-data sharing: the application's classes still come from an AppCDS
@@ -96,13 +95,7 @@ class ClassSharingTest {
 
     @Test
     void jdk25AotCacheTrainedWithTheAgentServesTheApplication() throws Exception {
-        String jdk = null;
-        for (String h : Jdks.homes()) {
-            if (Jdks.feature(h) >= 25) {
-                jdk = h;
-            }
-        }
-        assumeTrue(jdk != null, "no JDK 25 here");
+        String jdk = Jdks.atLeast(25, "the AOT cache (-XX:AOTCacheOutput)");
         String cp = classpath();
         Path plainAot = dir.resolve("plain.aot");
         Path agentAot = dir.resolve("agent.aot");

@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The shipped jar: every class sits under the agent's own package (ASM and JCTools relocated under
- * {@code io.dsdagent.agent.shaded}, the bridge under {@code io.dsdagent.agent.bridge}), no annotation or
+ * The shipped jar: every class sits under the agent's own package (ASM, JCTools and byte-buddy-agent,
+ * which {@code attach <pid>} uses, relocated under {@code io.dsdagent.agent.shaded}, the bridge under {@code io.dsdagent.agent.bridge}), no annotation or
  * API class ships, and the manifest names the agent's entry points.
  */
 class PackagingTest {
@@ -23,22 +23,22 @@ class PackagingTest {
     void everyClassIsRelocatedAndTheManifestIsComplete() throws Exception {
         try (JarFile jar = new JarFile(ForkedJvm.agentJar())) {
             List<String> stray = new ArrayList<>();
-            int shaded = 0;
             for (JarEntry e : Collections.list(jar.entries())) {
                 String n = e.getName();
-                if (!n.endsWith(".class")) {
-                    continue;
-                }
-                if (!n.startsWith("io/dsdagent/agent/")) {
+                if (n.endsWith(".class") && !n.startsWith("io/dsdagent/agent/")) {
                     stray.add(n);
-                }
-                if (n.startsWith("io/dsdagent/agent/shaded/asm/") || n.startsWith("io/dsdagent/agent/shaded/jctools/")) {
-                    shaded++;
                 }
             }
             assertEquals(List.of(), stray, "classes outside io/dsdagent/agent/");
-            assertTrue(shaded > 0, "relocated ASM and JCTools present");
+            // what the weaver and the recorder load: each relocated library on its own, not just one of them
+            assertTrue(jar.getEntry("io/dsdagent/agent/shaded/asm/ClassReader.class") != null, "relocated ASM");
+            assertTrue(jar.getEntry("io/dsdagent/agent/shaded/jctools/queues/atomic/MpscAtomicArrayQueue.class") != null,
+                    "relocated JCTools (its atomic queues)");
             assertTrue(jar.getEntry("io/dsdagent/agent/bridge/Bridge.class") != null, "relocated bridge");
+            assertTrue(jar.getEntry("io/dsdagent/agent/shaded/bytebuddy/agent/ByteBuddyAgent.class") != null,
+                    "relocated byte-buddy-agent for attach <pid>");
+            assertTrue(Collections.list(jar.entries()).stream().noneMatch(e -> e.getName().startsWith("win32-")),
+                    "byte-buddy-agent's Windows DLLs (JNA-emulated attach only) are left out");
             Attributes m = jar.getManifest().getMainAttributes();
             assertEquals("io.dsdagent.agent.AgentMain", m.getValue("Premain-Class"));
             assertEquals("io.dsdagent.agent.AgentMain", m.getValue("Agent-Class"));

@@ -43,12 +43,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       kernel reports every failed send, so: received + {@code dsd_agent.samples.dropped} (all reasons)
  *       = {@code dsd_agent.samples.recorded} = what the application recorded, exactly, where a received
  *       count line stands for its value and a value line for its values. Over UDP a datagram the kernel
- *       took counts as sent, so received + dropped + lost in the outage = recorded, and delivery is
- *       checked exactly while the receiver is up: every request's {@code soak.seq} value arrives exactly
- *       once, except those of requests made between a mark taken 2 s before a fault and one taken as the
- *       receiver came back.</li>
+ *       took counts as sent: the agent sends to a tap that stays up and passes every datagram on to the
+ *       receiver, so sent (what the tap got) + dropped = {@code dsd_agent.samples.recorded} = what the
+ *       application recorded, exactly, and the tap got as many datagrams as {@code dsd_agent.packets.sent}
+ *       says. Delivery is checked exactly while the receiver is up, on every transport: every request's
+ *       {@code soak.seq} value arrives exactly once, except those of requests made between a mark taken
+ *       2 s before a fault and one taken as the receiver came back.</li>
  * </ul>
- * Runs on JDK 17 and 25 (UDP, Unix stream) and on 25 only for Unix datagram (FFM).
+ * Every case runs on JDK 17 and 25 (Unix datagram through junixsocket on 17, through FFM on 25).
  */
 class SoakTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -73,13 +75,18 @@ class SoakTest {
         return cases;
     }
 
-    /** A receiver that can be stopped and started again at the same address; keeps every line it got. */
+    /**
+     * A receiver that can be stopped and started again at the same address; keeps every line it got. Over UDP the
+     * agent sends to a tap that stays up and passes each datagram on to the receiver: the tap sees every datagram
+     * the agent's kernel accepted (what counts as sent over UDP), the receiver what a Datadog Agent would have got.
+     */
     private final class Receivers {
         private final String jdk;
         private final String transport;
         private final Path sock = dir.resolve("dsd.sock");
         private final List<String> past = new ArrayList<>();
         private int udpPort;
+        private UdpReceiver tap;
         private AutoCloseable current;
 
         Receivers(String jdk, String transport) {
@@ -88,7 +95,7 @@ class SoakTest {
         }
 
         String url() {
-            return transport.equals("udp") ? "udp://127.0.0.1:" + udpPort : transport + "://" + sock;
+            return transport.equals("udp") ? "udp://127.0.0.1:" + tap.port() : transport + "://" + sock;
         }
 
         void start() throws IOException {
@@ -97,6 +104,10 @@ class SoakTest {
                     UdpReceiver u = new UdpReceiver(udpPort);
                     udpPort = u.port();
                     current = u;
+                    if (tap == null) {
+                        tap = new UdpReceiver();
+                        tap.forwardTo(udpPort);
+                    }
                     break;
                 case "unixstream":
                     current = new UnixStreamReceiver(sock);
@@ -133,9 +144,17 @@ class SoakTest {
             return all;
         }
 
+        /** Over UDP, every line the agent sent; the tap's own kernel drops, if any, in the failure message. */
+        UdpReceiver tap() {
+            return tap;
+        }
+
         void close() throws Exception {
             if (current != null) {
                 stop();
+            }
+            if (tap != null) {
+                tap.close();
             }
         }
     }
@@ -242,15 +261,33 @@ class SoakTest {
                         "soak.seq " + seq + " lost outside every fault window " + windows);
             }
             if (transport.equals("udp")) {
-                // the kernel took every datagram: nothing is counted as dropped, the outage's data is gone
-                assertEquals(0, dropped, all.toString());
-                assertTrue(receivedTotal + dropped <= recorded);
-                long window = windows.stream().mapToLong(w -> w.to - w.from).sum();
-                for (Map.Entry<String, Long> e : received.entrySet()) {
+                // sent + dropped = recorded, from what the agent sent (the tap) and its own telemetry; the outage's
+                // datagrams were sent and lost beyond the agent's sight, so received < sent
+                UdpReceiver tap = rx.tap();
+                List<String> sentLines = tap.lines();
+                Map<String, Long> sent = receivedSamples(sentLines);
+                long sentTotal = sent.values().stream().mapToLong(Long::longValue).sum();
+                long sentDropped = sum(sentLines, "dsd_agent.samples.dropped", null);
+                String tapState = "tap: " + tap.datagrams().size() + " datagrams, forward failures "
+                        + tap.forwardFailures() + ", kernel receive-buffer drops on this machine " + tap.kernelDrops();
+                System.out.println("[soak] Java " + feature + " udp: sent " + sentTotal + " + dropped " + sentDropped
+                        + " = recorded " + recorded + "; " + tapState);
+                assertEquals(recorded, sum(sentLines, "dsd_agent.samples.recorded", null),
+                        "dsd_agent.samples.recorded = what the application recorded; " + tapState);
+                assertEquals(recorded, sentTotal + sentDropped, "sent " + sentTotal + " + dropped " + sentDropped
+                        + " = recorded; " + tapState);
+                assertEquals(0, sentDropped, "the kernel took every datagram: " + reasons(sentLines));
+                assertEquals(0, sum(sentLines, "dsd_agent.packets.dropped", null), reasons(sentLines));
+                assertEquals(tap.datagrams().size(), sum(sentLines, "dsd_agent.packets.sent", null) + 1,
+                        "every datagram the agent counts as sent reached the tap (the exit flush's last one is"
+                                + " counted by no later point); " + tapState);
+                for (Map.Entry<String, Long> e : sent.entrySet()) {
                     long expected = e.getKey().equals("soak.batch") ? batch * requests : requests;
-                    assertTrue(expected - e.getValue() >= 0 && expected - e.getValue()
-                            <= (e.getKey().equals("soak.batch") ? batch * window : window), e.toString());
+                    assertEquals(expected, e.getValue(), "samples of " + e.getKey() + " sent");
                 }
+                assertEquals(0, tap.forwardFailures(), tapState);
+                assertTrue(receivedTotal < sentTotal, "the receiver's outage cost samples: received " + receivedTotal
+                        + " of " + sentTotal);
             } else {
                 assertEquals(recorded, telemetryRecorded, "dsd_agent.samples.recorded");
                 assertEquals(recorded, receivedTotal + dropped, "received " + receivedTotal + " + dropped " + dropped);

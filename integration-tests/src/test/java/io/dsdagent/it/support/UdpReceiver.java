@@ -10,12 +10,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A real UDP DogStatsD receiver on loopback that keeps every datagram it gets. */
+/**
+ * A real UDP DogStatsD receiver on loopback that keeps every datagram it gets, and can pass each one on to
+ * another loopback port ({@link #forwardTo}): a tap that sees everything a sender's kernel accepted, whether or
+ * not the receiver behind it is up.
+ */
 public final class UdpReceiver implements AutoCloseable {
     private final DatagramChannel channel;
     private final List<byte[]> datagrams = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile InetSocketAddress forward;
+    private volatile int forwardFailures;
     private final long rcvbufErrorsAtOpen;
 
     public UdpReceiver() throws IOException {
@@ -40,6 +46,11 @@ public final class UdpReceiver implements AutoCloseable {
         }
     }
 
+    /** The receive buffer the kernel really gave this socket (Linux reports twice what it accounts). */
+    public int receiveBuffer() throws IOException {
+        return channel.getOption(StandardSocketOptions.SO_RCVBUF);
+    }
+
     private void loop() {
         ByteBuffer buf = ByteBuffer.allocate(65536);
         while (running) {
@@ -55,7 +66,26 @@ public final class UdpReceiver implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
+            InetSocketAddress to = forward;
+            if (to != null) {
+                buf.flip();
+                try {
+                    channel.send(buf, to); // unconnected: a closed port there loses it silently, as the sender's would
+                } catch (IOException e) {
+                    forwardFailures++;
+                }
+            }
         }
+    }
+
+    /** From now on, sends a copy of each datagram received to {@code port} on loopback. */
+    public void forwardTo(int port) {
+        forward = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** Copies {@link #forwardTo} could not send (the kernel refused them). */
+    public int forwardFailures() {
+        return forwardFailures;
     }
 
     public List<byte[]> datagrams() {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 public final class UnixDatagramReceiver implements AutoCloseable {
     private final Path path;
     private final Process process;
-    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> lines = Collections.synchronizedList(new ArrayList<>()); // many adds: no copy-on-write
     private final List<String> other = new CopyOnWriteArrayList<>();
 
     public UnixDatagramReceiver(String javaHome, Path path) throws IOException {
@@ -50,7 +51,9 @@ public final class UnixDatagramReceiver implements AutoCloseable {
     }
 
     public List<String> lines() {
-        return new ArrayList<>(lines);
+        synchronized (lines) {
+            return new ArrayList<>(lines);
+        }
     }
 
     /** Everything the listener printed that is not a message (its own lines, JDK warnings). */

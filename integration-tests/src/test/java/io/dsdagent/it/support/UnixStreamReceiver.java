@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
@@ -24,8 +25,9 @@ public final class UnixStreamReceiver implements AutoCloseable {
     private final Path path;
     private final ServerSocketChannel server;
     private final List<SocketChannel> connections = new CopyOnWriteArrayList<>();
-    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> lines = Collections.synchronizedList(new ArrayList<>()); // many adds: no copy-on-write
     private final List<String> badFrames = new CopyOnWriteArrayList<>();
+    private final List<byte[]> payloads = Collections.synchronizedList(new ArrayList<>()); // many adds: no copy-on-write
     private volatile boolean paused;
     private volatile boolean closed;
     private volatile int frames;
@@ -75,6 +77,7 @@ public final class UnixStreamReceiver implements AutoCloseable {
                     badFrames.add("torn frame of " + len);
                     return;
                 }
+                payloads.add(body.array());
                 for (String l : new String(body.array(), StandardCharsets.UTF_8).split("\n")) {
                     if (!l.isEmpty()) {
                         lines.add(l);
@@ -105,7 +108,16 @@ public final class UnixStreamReceiver implements AutoCloseable {
     }
 
     public List<String> lines() {
-        return new ArrayList<>(lines);
+        synchronized (lines) {
+            return new ArrayList<>(lines);
+        }
+    }
+
+    /** Every frame's payload, as received. */
+    public List<byte[]> payloads() {
+        synchronized (payloads) {
+            return new ArrayList<>(payloads);
+        }
     }
 
     public List<String> badFrames() {

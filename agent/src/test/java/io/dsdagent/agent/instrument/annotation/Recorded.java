@@ -32,7 +32,9 @@ final class Recorded {
         recorder.drainStripes(c);
         for (int id = 0; id < registry.size(); id++) {
             if (registry.get(id).type == Registry.COUNT) {
-                counts.merge(id, recorder.takeCount(id), Long::sum);
+                io.dsdagent.agent.record.CountTake take = new io.dsdagent.agent.record.CountTake();
+                recorder.takeCount(id, take);
+                counts.merge(id, take.low(), Long::sum);
             }
         }
     }
