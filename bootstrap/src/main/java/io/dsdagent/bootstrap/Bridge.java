@@ -265,6 +265,14 @@ public final class Bridge {
         return s != null && s.servletActive && !s.asyncRegistered;
     }
 
+    /**
+     * {@link System#nanoTime()} at the outermost HTTP entry of this thread's current request: where the
+     * completion listener that a start-async hook creates starts timing.
+     */
+    public static long httpStart() {
+        return httpState().start;
+    }
+
     /** The completion listener is attached: it records the request when the async context completes. */
     public static void httpAsyncRegistered() {
         HttpState s = HTTP.get();
@@ -304,23 +312,6 @@ public final class Bridge {
             s.httpRequest(nanos, method, status, committed, route, thrown);
         } else {
             notInstalled();
-        }
-    }
-
-    /**
-     * For a request whose outermost entry just exited in async mode: a new instance of the agent's
-     * {@code AsyncListener} implementing {@code listenerType} (javax or jakarta, as the container sees
-     * it), started at this request's start, with the route known so far; null if none can be made.
-     */
-    public static Object httpAsyncListener(Class<?> listenerType, String route) {
-        Sink s = sink;
-        if (s == null) {
-            return null;
-        }
-        try {
-            return s.httpAsyncListener(listenerType, httpState().start, route);
-        } catch (Throwable t) {
-            return null;
         }
     }
 

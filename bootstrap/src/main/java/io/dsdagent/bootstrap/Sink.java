@@ -51,9 +51,6 @@ public interface Sink {
      */
     void httpRequest(long nanos, String method, int status, boolean committed, String route, Throwable thrown);
 
-    /** A completion listener for an async request, implementing {@code listenerType}; {@code route} as known at its start; null if none. */
-    Object httpAsyncListener(Class<?> listenerType, long startNanos, String route);
-
     /** Advice caught its own failure; counted as telemetry and never rethrown. */
     void adviceError(Throwable error);
 

@@ -144,17 +144,6 @@ final class AgentSink implements Sink {
     }
 
     @Override
-    public Object httpAsyncListener(Class<?> listenerType, long startNanos, String route) {
-        HttpMetrics h = http;
-        try {
-            return h == null ? null : h.asyncListener(listenerType, startNanos, route);
-        } catch (Throwable t) {
-            failed(t);
-            return null;
-        }
-    }
-
-    @Override
     public void adviceError(Throwable error) {
         failed(error);
     }

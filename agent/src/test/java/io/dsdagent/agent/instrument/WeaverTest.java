@@ -57,7 +57,6 @@ class WeaverTest {
             @Override public void methodCounted(int id, Throwable thrown) { }
             @Override public void methodStage(int id, long start, Object r, Throwable t) { }
             @Override public void httpRequest(long nanos, String m, int status, boolean committed, String route, Throwable t) { }
-            @Override public Object httpAsyncListener(Class<?> type, long start, String route) { return null; }
             @Override public void adviceError(Throwable error) { calls.add("error " + error); }
         });
     }

@@ -32,7 +32,6 @@ public final class HttpMetrics {
     private final int mask;
     private final int[] overflow = new int[OUTCOMES.length];
     private int size; // guarded by this
-    private final AsyncListeners listeners = new AsyncListeners();
 
     /** One resolved tag combination; immutable, published through the table's volatile slots. */
     static final class Entry {
@@ -73,11 +72,6 @@ public final class HttpMetrics {
         int st = thrown != null && !committed ? 500 : status;
         int id = resolve(methodIndex(method), st, routeTag(route, st), thrown == null ? "none" : exceptionName(thrown));
         recorder.recordNanos(id, nanos < 0 ? 0 : nanos);
-    }
-
-    /** A completion listener for an async request (see {@link AsyncListeners}); null if none can be made. */
-    public Object asyncListener(Class<?> listenerType, long startNanos, String route) throws Throwable {
-        return listeners.create(listenerType, startNanos, route);
     }
 
     /** The context id for a tag combination, creating it on first sight. */

@@ -24,7 +24,8 @@ import java.util.List;
  * the API) defined next to the API copy the application uses ({@link HookTable}).
  */
 public final class ServletModule implements Module {
-    private static final String PKG = AsyncListeners.PKG;
+    /** Hook class names as strings: loading them here would need the servlet API in the agent's loader. */
+    private static final String PKG = "io.dsdagent.agent.instrument.servlet.";
 
     @Override
     public String name() {
