@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument.servlet;
 
 import io.dsdagent.bootstrap.Bridge;
+import io.dsdagent.bootstrap.HttpNesting;
 import jakarta.servlet.AsyncContext;
 
 /**
@@ -16,11 +17,11 @@ public final class JakartaStartAsyncHook {
     public static void exit(int code, Object a, Object b, Object returned, Throwable thrown) {
         try {
             AsyncContext ac = (AsyncContext) returned;
-            if (ac != null && Bridge.httpAsyncStarting()) {
+            if (ac != null && HttpNesting.asyncStarting()) {
                 Object p = ac.getRequest().getAttribute("org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
-                JakartaAsyncListener l = new JakartaAsyncListener(Bridge.httpStart(), p instanceof String ? (String) p : null);
+                JakartaAsyncListener l = new JakartaAsyncListener(HttpNesting.start(), p instanceof String ? (String) p : null);
                 ac.addListener(l, ac.getRequest(), ac.getResponse());
-                Bridge.httpAsyncRegistered();
+                HttpNesting.asyncRegistered();
             }
         } catch (Throwable t) {
             Bridge.adviceError(t);

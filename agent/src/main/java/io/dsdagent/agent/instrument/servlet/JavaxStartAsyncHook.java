@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument.servlet;
 
 import io.dsdagent.bootstrap.Bridge;
+import io.dsdagent.bootstrap.HttpNesting;
 import javax.servlet.AsyncContext;
 import javax.servlet.AsyncListener;
 import javax.servlet.http.HttpServletRequest;
@@ -28,15 +29,15 @@ public final class JavaxStartAsyncHook {
     public static void exit(int code, Object a, Object b, Object returned, Throwable thrown) {
         try {
             AsyncContext ac = (AsyncContext) returned;
-            if (ac != null && Bridge.httpAsyncStarting()) {
+            if (ac != null && HttpNesting.asyncStarting()) {
                 Object p = ac.getRequest().getAttribute("org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
                 String route = p instanceof String ? (String) p : null;
                 if (route == null && !MAPPING_API && ac.getRequest() instanceof HttpServletRequest) {
                     // Servlet 3.x: only here, inside the servlet, does the request still tell its servlet path
                     route = Javax3Routes.route((HttpServletRequest) ac.getRequest());
                 }
-                ac.addListener(listener(Bridge.httpStart(), route), ac.getRequest(), ac.getResponse());
-                Bridge.httpAsyncRegistered();
+                ac.addListener(listener(HttpNesting.start(), route), ac.getRequest(), ac.getResponse());
+                HttpNesting.asyncRegistered();
             }
         } catch (Throwable t) {
             Bridge.adviceError(t);
