@@ -156,19 +156,6 @@ public final class Bridge {
         }
     }
 
-    public static void methodCounted(int methodId, Throwable thrown) {
-        Sink s = sink;
-        if (s != null) {
-            try {
-                s.methodCounted(methodId, thrown);
-            } catch (Throwable t) {
-                failed(s, t);
-            }
-        } else {
-            notInstalled();
-        }
-    }
-
     /**
      * Exit of a timed method that returns a {@code CompletionStage}: timed until the stage completes.
      * {@code returned} is what the method returned (null or not a stage: recorded now).
@@ -222,11 +209,15 @@ public final class Bridge {
         }
     }
 
-    /** Advice's own failure (its {@code suppress} handler). */
+    /**
+     * A container hook or async listener (agent code running in the container's loader) caught its own
+     * failure: counted in {@code dsd_agent.advice.errors}, named once on stderr, never rethrown. Woven
+     * code never calls this: its inserted calls go to bridge methods that swallow their own failures.
+     */
     public static void adviceError(Throwable error) {
         Sink s = sink;
         if (s != null) {
-            s.adviceError(error);
+            failed(s, error);
         }
     }
 

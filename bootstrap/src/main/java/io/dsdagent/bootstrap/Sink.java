@@ -1,7 +1,9 @@
 package io.dsdagent.bootstrap;
 
 /**
- * What the agent plugs into the {@link Bridge}. Implemented by the agent's recorder; every method must
+ * What the agent plugs into the {@link Bridge}: implemented by the agent's {@code startup.AgentSink},
+ * which routes each call to the recorder, the method table, the HTTP metrics or the container hooks.
+ * Every method must
  * return quickly, never block, never throw and (apart from {@code register*}, {@code event} and
  * {@code serviceCheck}) never allocate in steady state.
  */
@@ -35,9 +37,6 @@ public interface Sink {
 
     /** A timed method returned or threw; {@code methodId} was resolved at transform time. */
     void methodTimed(int methodId, long nanos, Throwable thrown);
-
-    /** A counted method returned or threw. */
-    void methodCounted(int methodId, Throwable thrown);
 
     /**
      * A timed method returned {@code returned} (or threw {@code thrown}); a {@code CompletionStage} is

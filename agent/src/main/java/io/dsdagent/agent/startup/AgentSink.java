@@ -116,14 +116,6 @@ final class AgentSink implements Sink {
     }
 
     @Override
-    public void methodCounted(int methodId, Throwable thrown) {
-        MethodSink m = methods;
-        if (m != null) {
-            m.counted(methodId, thrown);
-        }
-    }
-
-    @Override
     public void methodStage(int methodId, long startNanos, Object returned, Throwable thrown) {
         MethodSink m = methods;
         if (m != null) {
