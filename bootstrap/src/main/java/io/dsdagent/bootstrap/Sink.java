@@ -8,7 +8,10 @@ package io.dsdagent.bootstrap;
  * {@code serviceCheck}) never allocate in steady state.
  */
 public interface Sink {
-    /** Metric types, as DogStatsD names them: c g ms h d s. */
+    /**
+     * Metric types, as DogStatsD names them: c g ms h d s. The one definition: the API facade compiles
+     * them in (constants, so it never links to this class) and the agent's registry uses the same.
+     */
     int COUNT = 0;
     int GAUGE = 1;
     int TIMER = 2;
