@@ -1,5 +1,6 @@
 package io.dsdagent.agent.instrument.servlet;
 
+import io.dsdagent.agent.instrument.ExceptionTag;
 import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
@@ -171,10 +172,8 @@ public final class HttpMetrics {
         return "UNKNOWN";
     }
 
-    /** Simple class name as Micrometer tags it; the full name for anonymous classes. */
+    /** The exception tag: the rule every instrumentation shares ({@link ExceptionTag}). */
     static String exceptionName(Throwable t) {
-        Class<?> c = t.getClass();
-        String s = c.getSimpleName();
-        return s.isEmpty() ? c.getName() : s;
+        return ExceptionTag.of(t.getClass());
     }
 }
