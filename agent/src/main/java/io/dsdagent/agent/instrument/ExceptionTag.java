@@ -13,7 +13,12 @@ public final class ExceptionTag {
 
     /** The tag value for exceptions of class {@code type}. */
     public static String of(Class<?> type) {
-        String s = type.getSimpleName();
+        String s;
+        try {
+            s = type.getSimpleName();
+        } catch (InternalError e) { // JDK 8: "Malformed class name" for some Scala nested classes (Scala SI-2034)
+            s = "";
+        }
         return s.isEmpty() ? type.getName() : s;
     }
 }
