@@ -1,5 +1,7 @@
 package io.dsdagent.api;
 
+import io.dsdagent.bootstrap.Sink;
+
 /**
  * The public metrics API. Without the dsd-agent attached every call is a silent no-op; with it, the
  * agent wires these stubs in whatever class loader the application has them.
@@ -17,12 +19,13 @@ package io.dsdagent.api;
  * again (one lookup, on that call only).
  */
 public final class DsdMetrics {
-    static final int COUNT = 0;
-    static final int GAUGE = 1;
-    static final int TIMER = 2;
-    static final int HISTOGRAM = 3;
-    static final int DISTRIBUTION = 4;
-    static final int SET = 5;
+    // the bridge's type numbers, inlined by javac: the facade never links to the bridge package
+    static final int COUNT = Sink.COUNT;
+    static final int GAUGE = Sink.GAUGE;
+    static final int TIMER = Sink.TIMER;
+    static final int HISTOGRAM = Sink.HISTOGRAM;
+    static final int DISTRIBUTION = Sink.DISTRIBUTION;
+    static final int SET = Sink.SET;
 
     private DsdMetrics() {
     }

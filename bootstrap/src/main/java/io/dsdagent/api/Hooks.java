@@ -2,7 +2,8 @@ package io.dsdagent.api;
 
 /**
  * The only methods of the API the agent instruments. Each is a no-op here; with the agent attached,
- * advice added by the agent's {@code ApiInstrumentation} forwards the call to its bridge. Keeping the
+ * the agent's api instrumentation ({@code instrument.api.ApiModule}) replaces each body with a call to
+ * the bridge method of the same name and descriptor. Keeping the
  * wired surface to these few static methods means an application compiled against a newer copy of
  * this jar (with methods the agent does not know) keeps working: the unknown ones stay no-ops.
  * Not part of the public API.

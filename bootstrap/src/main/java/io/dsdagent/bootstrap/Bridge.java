@@ -242,19 +242,6 @@ public final class Bridge {
         }
     }
 
-    public static void methodCounted(int methodId, Throwable thrown) {
-        Sink s = sink;
-        if (s != null) {
-            try {
-                s.methodCounted(methodId, thrown);
-            } catch (Throwable t) {
-                failed(s, t);
-            }
-        } else {
-            notInstalled();
-        }
-    }
-
     /**
      * Exit of a timed method that returns a {@code CompletionStage}: timed until the stage completes.
      * {@code returned} is what the method returned (null or not a stage: recorded now).
@@ -272,99 +259,14 @@ public final class Bridge {
         }
     }
 
-    // ---- HTTP server requests (servlet instrumentation) ------------------------------------------
-
-    /** {@link #httpEnter}: the entry was not tracked (its exit must do nothing). */
-    public static final int HTTP_UNTRACKED = 0;
-    /** {@link #httpEnter}: a nested entry, or one that does not count (forward, include, async/error dispatch). */
-    public static final int HTTP_NESTED = 1;
-    /** {@link #httpEnter}: the outermost servlet/filter entry of a request: it counts the request. */
-    public static final int HTTP_SERVLET = 2;
-    /** {@link #httpEnter}: the container's own outermost entry: counts the request if no servlet did. */
-    public static final int HTTP_CONTAINER = 3;
-    /** {@link #httpExit}: the caller records the request now. */
-    public static final int HTTP_RECORD = 1;
-
-    private static final ThreadLocal<HttpState> HTTP = new ThreadLocal<HttpState>();
-
-    private static HttpState httpState() {
-        HttpState s = HTTP.get();
-        if (s == null) {
-            s = new HttpState();
-            HTTP.set(s);
-        }
-        return s;
-    }
+    // ---- HTTP server requests (which entry counts a request: HttpNesting) -------------------------
 
     /**
-     * Enter of an HTTP entry point. {@code container}: the container's own entry (Tomcat's host valve,
-     * Jetty's {@code Server.handle}, Undertow's root handler); otherwise a servlet or filter.
-     * {@code requestDispatch}: the request is being dispatched for the first time (not a forward,
-     * include, async or error dispatch). Returns the code to pass to {@link #httpExit}.
+     * Entry of {@code HttpServerExchange.dispatch} (woven to call this by name): the request is handed to
+     * another thread that will enter again (Undertow), so it is not counted on this one.
      */
-    public static int httpEnter(boolean container, boolean requestDispatch) {
-        HttpState s = httpState();
-        int d = s.depth;
-        if (d == 0) {
-            s.start = System.nanoTime();
-            s.counted = false;
-            s.asyncRegistered = false;
-        }
-        s.depth = d + 1;
-        if (container) {
-            return d == 0 && requestDispatch ? HTTP_CONTAINER : HTTP_NESTED;
-        }
-        if (requestDispatch && !s.counted) {
-            s.counted = true;
-            s.servletActive = true;
-            s.asyncRegistered = false;
-            return HTTP_SERVLET;
-        }
-        return HTTP_NESTED;
-    }
-
-    /**
-     * Exit of an HTTP entry point, with the code its enter returned. Returns {@link #HTTP_RECORD} when
-     * this exit must record the request with {@link #httpRequest} (not when an async listener will).
-     */
-    public static int httpExit(int code) {
-        if (code == HTTP_UNTRACKED) {
-            return 0;
-        }
-        HttpState s = httpState();
-        if (s.depth > 0) {
-            s.depth--;
-        }
-        if (code == HTTP_SERVLET) {
-            s.servletActive = false;
-            return s.asyncRegistered ? 0 : HTTP_RECORD;
-        }
-        return code == HTTP_CONTAINER && !s.counted ? HTTP_RECORD : 0;
-    }
-
-    /**
-     * {@code startAsync} returned inside the counting servlet/filter entry of this thread, and no
-     * completion listener is attached yet: the caller attaches one, then calls {@link #httpAsyncRegistered}.
-     */
-    public static boolean httpAsyncStarting() {
-        HttpState s = HTTP.get();
-        return s != null && s.servletActive && !s.asyncRegistered;
-    }
-
-    /** The completion listener is attached: it records the request when the async context completes. */
-    public static void httpAsyncRegistered() {
-        HttpState s = HTTP.get();
-        if (s != null) {
-            s.asyncRegistered = true;
-        }
-    }
-
-    /** The request is handed to another thread that will enter again (Undertow's dispatch): not counted here. */
     public static void httpHandedOff() {
-        HttpState s = HTTP.get();
-        if (s != null && s.depth > 0) {
-            s.counted = true;
-        }
+        HttpNesting.handedOff();
     }
 
     /**
@@ -372,7 +274,7 @@ public final class Bridge {
      * response was already committed, so an exception no longer turns it into a 500.
      */
     public static void httpRequest(String method, int status, boolean committed, String route, Throwable thrown) {
-        long nanos = System.nanoTime() - httpState().start;
+        long nanos = System.nanoTime() - HttpNesting.start();
         Sink s = sink;
         if (s != null) {
             s.httpRequest(nanos, method, status, committed, route, thrown);
@@ -394,27 +296,14 @@ public final class Bridge {
     }
 
     /**
-     * For a request whose outermost entry just exited in async mode: a new instance of the agent's
-     * {@code AsyncListener} implementing {@code listenerType} (javax or jakarta, as the container sees
-     * it), started at this request's start, with the route known so far; null if none can be made.
+     * A container hook or async listener (agent code running in the container's loader) caught its own
+     * failure: counted in {@code dsd_agent.advice.errors}, named once on stderr, never rethrown. Woven
+     * code never calls this: its inserted calls go to bridge methods that swallow their own failures.
      */
-    public static Object httpAsyncListener(Class<?> listenerType, String route) {
-        Sink s = sink;
-        if (s == null) {
-            return null;
-        }
-        try {
-            return s.httpAsyncListener(listenerType, httpState().start, route);
-        } catch (Throwable t) {
-            return null;
-        }
-    }
-
-    /** Advice's own failure (its {@code suppress} handler). */
     public static void adviceError(Throwable error) {
         Sink s = sink;
         if (s != null) {
-            s.adviceError(error);
+            failed(s, error);
         }
     }
 

@@ -1,12 +1,12 @@
 package io.dsdagent.bootstrap;
 
 /**
- * Per-thread state of the HTTP server entry points (servlet instrumentation): how deep the current
+ * Per-thread state of {@link HttpNesting}: how deep the current
  * thread is inside instrumented entries, when the outermost one started, and whether an entry already
  * took charge of counting the request. One instance per thread, reused for every request it serves,
  * so the synchronous path allocates nothing. Only its own thread touches it.
  */
-public final class HttpState {
+final class HttpState {
     /** Instrumented entries (container, servlet, filter) the thread is inside. */
     int depth;
     /** {@link System#nanoTime()} at the outermost entry. */

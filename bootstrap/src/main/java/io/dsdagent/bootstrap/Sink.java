@@ -1,12 +1,17 @@
 package io.dsdagent.bootstrap;
 
 /**
- * What the agent plugs into the {@link Bridge}. Implemented by the agent's recorder; every method must
+ * What the agent plugs into the {@link Bridge}: implemented by the agent's {@code startup.AgentSink},
+ * which routes each call to the recorder, the method table, the HTTP metrics or the container hooks.
+ * Every method must
  * return quickly, never block, never throw and (apart from {@code register*}, {@code event} and
  * {@code serviceCheck}) never allocate in steady state.
  */
 public interface Sink {
-    /** Metric types, as DogStatsD names them: c g ms h d s. */
+    /**
+     * Metric types, as DogStatsD names them: c g ms h d s. The one definition: the API facade compiles
+     * them in (constants, so it never links to this class) and the agent's registry uses the same.
+     */
     int COUNT = 0;
     int GAUGE = 1;
     int TIMER = 2;
@@ -83,9 +88,6 @@ public interface Sink {
     /** A timed method returned or threw; {@code methodId} was resolved at transform time. */
     void methodTimed(int methodId, long nanos, Throwable thrown);
 
-    /** A counted method returned or threw. */
-    void methodCounted(int methodId, Throwable thrown);
-
     /**
      * A timed method returned {@code returned} (or threw {@code thrown}); a {@code CompletionStage} is
      * timed from {@code startNanos} until it completes (one callback allocated), anything else now.
@@ -97,9 +99,6 @@ public interface Sink {
      * entry. Must not allocate once the tag combination has been seen.
      */
     void httpRequest(long nanos, String method, int status, boolean committed, String route, Throwable thrown);
-
-    /** A completion listener for an async request, implementing {@code listenerType}; {@code route} as known at its start; null if none. */
-    Object httpAsyncListener(Class<?> listenerType, long startNanos, String route);
 
     /** Advice caught its own failure; counted as telemetry and never rethrown. */
     void adviceError(Throwable error);

@@ -4,9 +4,6 @@ import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.Registry;
 
 import java.io.File;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -77,9 +74,9 @@ public final class Config {
         }
         this.logLevel = lvl;
         String[] src = new String[1];
-        this.destination = resolveDestination(files, src);
+        this.destination = Destination.resolve(this, files, src);
         this.destinationSource = src[0];
-        this.constantTags = Collections.unmodifiableList(buildConstantTags());
+        this.constantTags = ConstantTags.of(this);
         // at least 1 s: each flush stamps a distinct second, so a context never gets two points in one second
         this.flushIntervalMillis = duration(Setting.DSD_AGENT_FLUSH_INTERVAL, 1000, 3_600_000);
         this.sendWaitMillis = sendWait();
@@ -218,12 +215,12 @@ public final class Config {
     }
 
     public long duration(String envName, String def, long minMillis, long maxMillis) {
-        long d = parseDuration(def);
+        long d = Durations.parseMillis(def);
         String v = raw(envName);
         if (v == null) {
             return d;
         }
-        long parsed = parseDuration(v);
+        long parsed = Durations.parseMillis(v);
         if (parsed < 0) {
             Log.warn(envName + "='" + v + "' is not a duration (10, 10s, 500ms, 1m, 1h); using " + def);
             return d;
@@ -233,38 +230,6 @@ public final class Config {
             return d;
         }
         return parsed;
-    }
-
-    /** Parses a duration to milliseconds; -1 if it is not one. */
-    public static long parseDuration(String v) {
-        String s = v.trim().toLowerCase(Locale.ROOT);
-        long mult;
-        if (s.endsWith("ms")) {
-            mult = 1;
-            s = s.substring(0, s.length() - 2);
-        } else if (s.endsWith("s")) {
-            mult = 1000;
-            s = s.substring(0, s.length() - 1);
-        } else if (s.endsWith("m")) {
-            mult = 60_000;
-            s = s.substring(0, s.length() - 1);
-        } else if (s.endsWith("h")) {
-            mult = 3_600_000;
-            s = s.substring(0, s.length() - 1);
-        } else {
-            mult = 1000;
-        }
-        s = s.trim();
-        if (s.isEmpty() || s.length() > 12) {
-            return -1;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-        }
-        return Long.parseLong(s) * mult;
     }
 
     private int intSetting(Setting s, int min, int max) {
@@ -286,7 +251,8 @@ public final class Config {
         return (int) n;
     }
 
-    private static long parseNonNegative(String v) {
+    /** A decimal of at most 10 digits; -1 if it is not one. */
+    static long parseNonNegative(String v) {
         if (v.isEmpty() || v.length() > 10) {
             return -1;
         }
@@ -305,195 +271,26 @@ public final class Config {
         Log.warn(s.env() + "='" + raw(s) + "' " + why + "; using " + using);
     }
 
-    private int port(Setting s, String v) {
-        long p = parseNonNegative(v);
-        if (p < 1 || p > 65535) {
-            Log.warn(s.env() + "='" + v + "' is not a port; using 8125");
-            return 8125;
-        }
-        return (int) p;
-    }
-
-    private Destination resolveDestination(FileCheck files, String[] source) {
-        String url = raw(Setting.DD_DOGSTATSD_URL);
-        if (url != null) {
-            Destination d = parseUrl(url);
-            if (d != null) {
-                source[0] = Setting.DD_DOGSTATSD_URL.env();
-                return d;
-            }
-            Log.warn("DD_DOGSTATSD_URL='" + url + "' is not udp://host:port, unix://, unixgram:// or unixstream://path; ignoring it");
-        }
-        String host = raw(Setting.DD_AGENT_HOST);
-        String portRaw = raw(Setting.DD_DOGSTATSD_PORT);
-        int port = portRaw == null ? 8125 : port(Setting.DD_DOGSTATSD_PORT, portRaw);
-        if (host != null || portRaw != null) {
-            source[0] = host != null ? "DD_AGENT_HOST" : "DD_DOGSTATSD_PORT";
-            return Destination.udp(host == null ? "127.0.0.1" : host, port);
-        }
-        if (files.exists(Destination.DEFAULT_SOCKET)) {
-            source[0] = "default socket";
-            return Destination.unixDatagram(Destination.DEFAULT_SOCKET);
-        }
-        source[0] = "default";
-        return Destination.udp("127.0.0.1", 8125);
-    }
-
-    /** Parses a DD_DOGSTATSD_URL; null if it is not one. */
-    public static Destination parseUrl(String url) {
-        String u = url.trim();
-        String lower = u.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("udp://")) {
-            String rest = u.substring(6);
-            int slash = rest.indexOf('/');
-            if (slash >= 0) {
-                rest = rest.substring(0, slash);
-            }
-            String host;
-            String portPart = null;
-            if (rest.startsWith("[")) {
-                int close = rest.indexOf(']');
-                if (close < 0) {
-                    return null;
-                }
-                host = rest.substring(1, close);
-                if (close + 1 < rest.length()) {
-                    if (rest.charAt(close + 1) != ':') {
-                        return null;
-                    }
-                    portPart = rest.substring(close + 2);
-                }
-            } else {
-                int colon = rest.lastIndexOf(':');
-                if (colon >= 0) {
-                    host = rest.substring(0, colon);
-                    portPart = rest.substring(colon + 1);
-                } else {
-                    host = rest;
-                }
-            }
-            if (host.isEmpty()) {
-                return null;
-            }
-            int port = 8125;
-            if (portPart != null) {
-                long p = parseNonNegative(portPart);
-                if (p < 1 || p > 65535) {
-                    return null;
-                }
-                port = (int) p;
-            }
-            return Destination.udp(host, port);
-        }
-        String path;
-        if (lower.startsWith("unixgram://")) {
-            path = u.substring(11);
-            return path.isEmpty() ? null : Destination.unixDatagram(path);
-        }
-        if (lower.startsWith("unixstream://")) {
-            path = u.substring(13);
-            return path.isEmpty() ? null : Destination.unixStream(path);
-        }
-        if (lower.startsWith("unix://")) {
-            path = u.substring(7);
-            return path.isEmpty() ? null : Destination.unixDatagram(path);
-        }
-        return null;
-    }
-
-    /**
-     * DD_TAGS as key -> value, then env/service/version from DD_ENV/DD_SERVICE/DD_VERSION over the same
-     * keys, then the entity id; duplicates removed; sorted for a stable rendering. Values are sanitized
-     * later by the encoder, once.
-     */
-    private List<String> buildConstantTags() {
-        LinkedHashMap<String, String> tags = new LinkedHashMap<String, String>();
-        String ddTags = raw(Setting.DD_TAGS);
-        if (ddTags != null) {
-            int i = 0;
-            int n = ddTags.length();
-            while (i < n) {
-                while (i < n && (ddTags.charAt(i) == ',' || ddTags.charAt(i) == ' ')) {
-                    i++;
-                }
-                int start = i;
-                while (i < n && ddTags.charAt(i) != ',' && ddTags.charAt(i) != ' ') {
-                    i++;
-                }
-                if (i > start) {
-                    String tag = ddTags.substring(start, i);
-                    int colon = tag.indexOf(':');
-                    if (colon < 0) {
-                        tags.put(tag, null);
-                    } else if (colon > 0) {
-                        tags.put(tag.substring(0, colon), tag.substring(colon + 1));
-                    }
-                }
-            }
-        }
-        putIfSet(tags, "env", raw(Setting.DD_ENV));
-        putIfSet(tags, "service", raw(Setting.DD_SERVICE));
-        putIfSet(tags, "version", raw(Setting.DD_VERSION));
-        String entity = raw(Setting.DD_ENTITY_ID);
-        if (entity != null) {
-            tags.put("dd.internal.entity_id", entity);
-        }
-        List<String> out = new ArrayList<String>(tags.size());
-        for (Map.Entry<String, String> e : tags.entrySet()) {
-            out.add(e.getValue() == null ? e.getKey() : e.getKey() + ":" + e.getValue());
-        }
-        Collections.sort(out);
-        return out;
-    }
-
-    private static void putIfSet(Map<String, String> tags, String key, String value) {
-        if (value != null) {
-            tags.put(key, value);
-        }
-    }
-
+    /** DSD_AGENT_TIMER_TYPE as a registry type of nanosecond values ({@link MetricType#ofNanos}). */
     private int timerTypeSetting() {
         String v = raw(Setting.DSD_AGENT_TIMER_TYPE);
-        int t = v == null ? io.dsdagent.agent.record.Registry.TIMER : timerTypeOf(v);
+        int t = v == null ? Registry.TIMER : MetricType.ofNanos(v);
         if (t < 0) {
             warnInvalid(Setting.DSD_AGENT_TIMER_TYPE, "is not ms, h or d", "ms");
-            t = io.dsdagent.agent.record.Registry.TIMER;
+            t = Registry.TIMER;
         }
         return t;
     }
 
-    /**
-     * {@code ms}/{@code timer}, {@code h}/{@code histogram}, {@code d}/{@code distribution} (any case) to a
-     * registry type whose values are nanoseconds sent as milliseconds; -1 for anything else.
-     */
-    public static int timerTypeOf(String v) {
-        String l = v.trim().toLowerCase(Locale.ROOT);
-        if (l.equals("ms") || l.equals("timer")) {
-            return io.dsdagent.agent.record.Registry.TIMER;
-        }
-        if (l.equals("h") || l.equals("histogram")) {
-            return io.dsdagent.agent.record.Registry.HISTOGRAM | io.dsdagent.agent.record.Registry.NANOS;
-        }
-        if (l.equals("d") || l.equals("distribution")) {
-            return io.dsdagent.agent.record.Registry.DISTRIBUTION | io.dsdagent.agent.record.Registry.NANOS;
-        }
-        return -1;
-    }
-
-    /** A value metric type: {@code h}, {@code d} or {@code ms} (any case) as a {@link Registry} type. */
+    /** A value metric type setting ({@link MetricType#parse}); histogram when unset or invalid. */
     private int metricType(Setting s) {
         String v = raw(s);
-        String l = (v == null ? s.defaultValue() : v).toLowerCase(Locale.ROOT);
-        if (l.equals("d") || l.equals("distribution")) {
-            return Registry.DISTRIBUTION;
-        }
-        if (l.equals("ms") || l.equals("timer")) {
-            return Registry.TIMER;
-        }
-        if (!l.equals("h") && !l.equals("histogram")) {
+        int t = MetricType.parse(v == null ? s.defaultValue() : v);
+        if (t < 0) {
             warnInvalid(s, "is not one of h, d, ms", "h");
+            t = Registry.HISTOGRAM;
         }
-        return Registry.HISTOGRAM;
+        return t;
     }
 
     /** {@code DSD_AGENT_INSTRUMENTATION_<NAME>_ENABLED}, default true. */

@@ -29,7 +29,6 @@ public final class Packer {
     private final byte[] rateScratch = new byte[Numbers.MAX_LEN + 1];
     /** Origin fields ({@code |c:..|e:..|card:..}) appended to every metric, encoded once. */
     private final byte[] originSuffix;
-    private long messagesSent;
     /** Recorded samples the lines in {@link #packet} stand for (see {@link Telemetry.Drop#SEND_FAILED}). */
     private long samples;
     /** Number of datagrams handed to the transport so far; the one being filled has this number. */
@@ -47,16 +46,6 @@ public final class Packer {
 
     public int maxPayload() {
         return max;
-    }
-
-    /** The origin suffix every message gets, for events and service checks. */
-    public byte[] originSuffix() {
-        return originSuffix;
-    }
-
-    /** Messages handed to the transport successfully so far. */
-    public long messagesSent() {
-        return messagesSent;
     }
 
     /**
@@ -257,7 +246,6 @@ public final class Packer {
         }
         long bit = 1L << (datagrams & 63);
         if (transport.send(packet, len, samples)) {
-            messagesSent += messages;
             failed &= ~bit;
         } else {
             telemetry.messagesLost(messages);

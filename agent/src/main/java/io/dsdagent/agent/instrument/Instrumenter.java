@@ -24,7 +24,7 @@ public final class Instrumenter {
     }
 
     /** Every instrumentation, in the order their hooks are tried. */
-    static final Module[] MODULES = {
+    static final InstrumentationModule[] MODULES = {
         new ApiModule(),
         new MethodsModule(),
         new ServletModule(),
@@ -33,7 +33,7 @@ public final class Instrumenter {
     /** The enabled instrumentations by name, comma-separated, or {@code nothing}. */
     public static String enabledNames(Config config) {
         StringBuilder sb = new StringBuilder();
-        for (Module m : MODULES) {
+        for (InstrumentationModule m : MODULES) {
             if (config.instrumentationEnabled(m.name())) {
                 sb.append(sb.length() == 0 ? "" : ",").append(m.name());
             }
@@ -43,8 +43,8 @@ public final class Instrumenter {
 
     /** Installs the enabled modules; {@code lateAttach}: also weave the matching classes already loaded. */
     public static void install(Instrumentation inst, Config config, AgentServices agent, boolean lateAttach) {
-        List<Module> enabled = new ArrayList<Module>();
-        for (Module m : MODULES) {
+        List<InstrumentationModule> enabled = new ArrayList<InstrumentationModule>();
+        for (InstrumentationModule m : MODULES) {
             if (config.instrumentationEnabled(m.name())) {
                 enabled.add(m);
             }
@@ -60,11 +60,11 @@ public final class Instrumenter {
     }
 
     /** The transformer for {@code modules}, or null when none of them has anything to do; tests use it too. */
-    public static WeavingTransformer transformer(List<Module> modules, Config config, AgentServices agent) {
-        List<Module.Matcher> matchers = new ArrayList<Module.Matcher>();
+    public static WeavingTransformer transformer(List<InstrumentationModule> modules, Config config, AgentServices agent) {
+        List<InstrumentationModule.Matcher> matchers = new ArrayList<InstrumentationModule.Matcher>();
         List<String> triggers = new ArrayList<String>();
-        for (Module m : modules) {
-            Module.Matcher matcher = m.prepare(config, agent);
+        for (InstrumentationModule m : modules) {
+            InstrumentationModule.Matcher matcher = m.prepare(config, agent);
             if (matcher != null) {
                 matchers.add(matcher);
                 for (String s : m.triggers(config)) {
@@ -84,8 +84,8 @@ public final class Instrumenter {
         List<byte[]> prefixes = new ArrayList<byte[]>();
         Set<String> classNames = new HashSet<String>();
         for (String t : triggers) {
-            if (t.startsWith(Module.CLASS)) {
-                classNames.add(t.substring(Module.CLASS.length()));
+            if (t.startsWith(InstrumentationModule.CLASS)) {
+                classNames.add(t.substring(InstrumentationModule.CLASS.length()));
             } else if (t.endsWith("*")) {
                 prefixes.add(t.substring(0, t.length() - 1).getBytes(StandardCharsets.UTF_8));
             } else {

@@ -9,7 +9,7 @@ public final class MethodInfo {
     public final int access;
     public final String name;
     public final String desc;
-    /** Annotations of the types the modules asked for ({@link Module.Matcher#annotations}). */
+    /** Annotations of the types the modules asked for ({@link InstrumentationModule.Matcher#annotations}). */
     public final List<Ann> annotations;
 
     MethodInfo(int access, String name, String desc, List<Ann> annotations) {

@@ -8,7 +8,10 @@ public interface MethodSink {
     /** A method returned ({@code thrown == null}) or threw, after {@code nanos}. */
     void timed(int methodId, long nanos, Throwable thrown);
 
-    /** Same as {@link #timed} without a duration (for callers that did not read the clock). */
+    /**
+     * Dead: nothing calls it since the bridge's {@code methodCounted} went (the weaver never emitted it).
+     * It stays only because {@code MethodTable.counted} overrides it; both go together.
+     */
     void counted(int methodId, Throwable thrown);
 
     /** A method that returns a {@code CompletionStage} returned or threw; see {@code Bridge.methodStage}. */

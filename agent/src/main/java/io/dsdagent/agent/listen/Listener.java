@@ -1,6 +1,6 @@
 package io.dsdagent.agent.listen;
 
-import io.dsdagent.agent.config.Config;
+import io.dsdagent.agent.config.Durations;
 import io.dsdagent.agent.transport.FfmUnixDatagram;
 import io.dsdagent.agent.transport.JunixsocketUnixDatagram;
 
@@ -50,7 +50,7 @@ public final class Listener {
             } else if (a.equals("--summary")) {
                 summary = true;
             } else if (a.equals("--interval") && i + 1 < args.length) {
-                intervalMillis = Config.parseDuration(args[++i]);
+                intervalMillis = Durations.parseMillis(args[++i]);
             } else {
                 out.println(USAGE);
                 return 2;

@@ -142,14 +142,6 @@ final class AgentSink implements Sink {
     }
 
     @Override
-    public void methodCounted(int methodId, Throwable thrown) {
-        MethodSink m = methods;
-        if (m != null) {
-            m.counted(methodId, thrown);
-        }
-    }
-
-    @Override
     public void methodStage(int methodId, long startNanos, Object returned, Throwable thrown) {
         MethodSink m = methods;
         if (m != null) {
@@ -166,17 +158,6 @@ final class AgentSink implements Sink {
             } catch (Throwable t) {
                 failed(t);
             }
-        }
-    }
-
-    @Override
-    public Object httpAsyncListener(Class<?> listenerType, long startNanos, String route) {
-        HttpMetrics h = http;
-        try {
-            return h == null ? null : h.asyncListener(listenerType, startNanos, route);
-        } catch (Throwable t) {
-            failed(t);
-            return null;
         }
     }
 

@@ -43,15 +43,37 @@ class ConfigTest {
 
     @Test
     void urlFormsParse() {
-        assertEquals("udp://agent:9000", Config.parseUrl("udp://agent:9000").toString());
-        assertEquals("udp://agent:8125", Config.parseUrl("udp://agent").toString());
-        assertEquals("udp://[::1]:8125", Config.parseUrl("udp://[::1]:8125").toString());
-        assertEquals("unixgram:///tmp/a.sock", Config.parseUrl("unix:///tmp/a.sock").toString());
-        assertEquals("unixgram:///tmp/a.sock", Config.parseUrl("unixgram:///tmp/a.sock").toString());
-        assertEquals("unixstream:///tmp/a.sock", Config.parseUrl("unixstream:///tmp/a.sock").toString());
-        assertNull(Config.parseUrl("tcp://x:1"));
-        assertNull(Config.parseUrl("udp://x:99999"));
-        assertNull(Config.parseUrl("udp://:1"));
+        assertEquals("udp://agent:9000", Destination.parseUrl("udp://agent:9000").toString());
+        assertEquals("udp://agent:8125", Destination.parseUrl("udp://agent").toString());
+        assertEquals("udp://[::1]:8125", Destination.parseUrl("udp://[::1]:8125").toString());
+        assertEquals("unixgram:///tmp/a.sock", Destination.parseUrl("unix:///tmp/a.sock").toString());
+        assertEquals("unixgram:///tmp/a.sock", Destination.parseUrl("unixgram:///tmp/a.sock").toString());
+        assertEquals("unixstream:///tmp/a.sock", Destination.parseUrl("unixstream:///tmp/a.sock").toString());
+        assertNull(Destination.parseUrl("tcp://x:1"));
+        assertNull(Destination.parseUrl("udp://x:99999"));
+        assertNull(Destination.parseUrl("udp://:1"));
+    }
+
+    @Test
+    void aBadPortOrUrlIsNamedAndTheNextRuleApplies() {
+        assertEquals("udp://10.0.0.1:8125", env("DD_AGENT_HOST", "10.0.0.1", "DD_DOGSTATSD_PORT", "70000").destination.toString());
+        assertEquals("DD_AGENT_HOST", env("DD_DOGSTATSD_URL", "tcp://x:1", "DD_AGENT_HOST", "10.0.0.1").destinationSource);
+        assertEquals("udp://127.0.0.1:9125", env("DD_DOGSTATSD_PORT", "9125").destination.toString());
+    }
+
+    @Test
+    void oneParserReadsValueTypesForSettingsAndAnnotations() {
+        int nanos = io.dsdagent.agent.record.Registry.NANOS;
+        assertEquals(io.dsdagent.agent.record.Registry.TIMER, MetricType.parse(" MS "));
+        assertEquals(io.dsdagent.agent.record.Registry.HISTOGRAM, MetricType.parse("histogram"));
+        assertEquals(io.dsdagent.agent.record.Registry.DISTRIBUTION, MetricType.parse("D"));
+        assertEquals(-1, MetricType.parse("count"));
+        assertEquals(io.dsdagent.agent.record.Registry.TIMER, MetricType.ofNanos("timer"));
+        assertEquals(io.dsdagent.agent.record.Registry.HISTOGRAM | nanos, MetricType.ofNanos("h"));
+        assertEquals(io.dsdagent.agent.record.Registry.DISTRIBUTION | nanos, env("DSD_AGENT_TIMER_TYPE", "d").timerType);
+        assertEquals(io.dsdagent.agent.record.Registry.DISTRIBUTION, env("DSD_AGENT_HTTP_TYPE", "distribution").httpType);
+        assertEquals(io.dsdagent.agent.record.Registry.HISTOGRAM, env("DSD_AGENT_HTTP_TYPE", "bogus").httpType);
+        assertEquals(-1, MetricType.ofNanos("s"));
     }
 
     @Test
@@ -79,12 +101,15 @@ class ConfigTest {
 
     @Test
     void durationsAcceptSecondsAndUnits() {
-        assertEquals(10_000, Config.parseDuration("10"));
-        assertEquals(10_000, Config.parseDuration("10s"));
-        assertEquals(500, Config.parseDuration("500ms"));
-        assertEquals(120_000, Config.parseDuration("2m"));
-        assertEquals(-1, Config.parseDuration("soon"));
-        assertEquals(-1, Config.parseDuration("-5"));
+        assertEquals(10_000, Durations.parseMillis("10"));
+        assertEquals(10_000, Durations.parseMillis("10s"));
+        assertEquals(500, Durations.parseMillis("500ms"));
+        assertEquals(120_000, Durations.parseMillis("2m"));
+        assertEquals(-1, Durations.parseMillis("soon"));
+        assertEquals(-1, Durations.parseMillis("-5"));
+        assertEquals(3_600_000, Durations.parseMillis(" 1H "));
+        assertEquals(-1, Durations.parseMillis("ms"));
+        assertEquals(-1, Durations.parseMillis("1.5s"));
     }
 
     @Test

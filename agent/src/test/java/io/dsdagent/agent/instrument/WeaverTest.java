@@ -54,10 +54,8 @@ class WeaverTest {
             @Override public void methodTimed(int id, long nanos, Throwable thrown) {
                 calls.add("timed " + id + " " + (nanos >= 0) + " " + (thrown == null ? null : thrown.getMessage()));
             }
-            @Override public void methodCounted(int id, Throwable thrown) { }
             @Override public void methodStage(int id, long start, Object r, Throwable t) { }
             @Override public void httpRequest(long nanos, String m, int status, boolean committed, String route, Throwable t) { }
-            @Override public Object httpAsyncListener(Class<?> type, long start, String route) { return null; }
             @Override public void adviceError(Throwable error) { calls.add("error " + error); }
         });
     }

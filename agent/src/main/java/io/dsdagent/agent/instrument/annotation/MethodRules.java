@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument.annotation;
 
 import io.dsdagent.agent.config.Config;
+import io.dsdagent.agent.config.MetricType;
 import io.dsdagent.agent.config.TimedMethodsSetting;
 import io.dsdagent.agent.instrument.Ann;
 import io.dsdagent.agent.instrument.ClassInfo;
@@ -236,7 +237,7 @@ public final class MethodRules {
         if (type == null || type.trim().isEmpty()) {
             return defaultTimerType;
         }
-        int t = Config.timerTypeOf(type);
+        int t = MetricType.ofNanos(type);
         if (t < 0) {
             Log.warnOnce("timer-type-" + where, "@Timed(type = \"" + type + "\") on " + where
                     + " is not ms, h or d; using DSD_AGENT_TIMER_TYPE");

@@ -148,12 +148,7 @@ public final class MethodTable implements MethodSink {
 
     /** The exception tag value: the simple name Micrometer uses (a binary-name tail for anonymous classes). */
     static String exceptionTag(Class<?> type) {
-        String s = type.getSimpleName();
-        if (s.isEmpty()) {
-            String n = type.getName();
-            s = n.substring(n.lastIndexOf('.') + 1);
-        }
-        return s;
+        return io.dsdagent.agent.instrument.ExceptionTag.of(type); // one rule with http.server.requests
     }
 
     /** One method's contexts. */

@@ -5,7 +5,7 @@ import io.dsdagent.agent.instrument.AgentServices;
 import io.dsdagent.agent.instrument.ClassInfo;
 import io.dsdagent.agent.instrument.Hook;
 import io.dsdagent.agent.instrument.MethodInfo;
-import io.dsdagent.agent.instrument.Module;
+import io.dsdagent.agent.instrument.InstrumentationModule;
 
 /**
  * Times and counts methods: {@code io.dsdagent.annotation.Timed}/{@code Counted}, Micrometer's
@@ -17,7 +17,7 @@ import io.dsdagent.agent.instrument.Module;
  * one bridge call with primitives and its method id, a constant resolved at weave time; a method
  * returning a {@code CompletionStage} hands it over and is timed until it completes.
  */
-public final class MethodsModule implements Module {
+public final class MethodsModule implements InstrumentationModule {
     @Override
     public String name() {
         return "methods";

@@ -5,7 +5,7 @@ import io.dsdagent.agent.instrument.AgentServices;
 import io.dsdagent.agent.instrument.ClassInfo;
 import io.dsdagent.agent.instrument.Hook;
 import io.dsdagent.agent.instrument.MethodInfo;
-import io.dsdagent.agent.instrument.Module;
+import io.dsdagent.agent.instrument.InstrumentationModule;
 import io.dsdagent.bootstrap.Bridge;
 import org.objectweb.asm.Type;
 
@@ -20,7 +20,7 @@ import java.util.Set;
  * bridge method of the same name and exact descriptor. Stubs the agent does not know (a newer API jar,
  * or a stub that shares a known one's name with other parameter types) stay no-ops.
  */
-public final class ApiModule implements Module {
+public final class ApiModule implements InstrumentationModule {
     static final String HOOKS = "io/dsdagent/api/Hooks";
     /** The stubs wired, as name + descriptor; each must exist on the bridge with that descriptor. */
     static final String[] STUBS = {

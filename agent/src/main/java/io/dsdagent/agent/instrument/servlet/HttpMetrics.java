@@ -1,5 +1,6 @@
 package io.dsdagent.agent.instrument.servlet;
 
+import io.dsdagent.agent.instrument.ExceptionTag;
 import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
 import io.dsdagent.agent.telemetry.Telemetry;
@@ -24,7 +25,6 @@ public final class HttpMetrics {
     private final Recorder recorder;
     private final Telemetry telemetry;
     private final HttpTagTable tags;
-    private final AsyncListeners listeners = new AsyncListeners();
 
     /** {@code type}: a {@link Registry} type (timer, histogram or distribution). */
     public HttpMetrics(Registry registry, Recorder recorder, Telemetry telemetry, int type, int maxContexts) {
@@ -43,11 +43,6 @@ public final class HttpMetrics {
         } else {
             telemetry.drop(Telemetry.Drop.CONTEXT_CAP); // even route:OVERFLOW was refused by the context cap
         }
-    }
-
-    /** A completion listener for an async request (see {@link AsyncListeners}); null if none can be made. */
-    public Object asyncListener(Class<?> listenerType, long startNanos, String route) throws Throwable {
-        return listeners.create(listenerType, startNanos, route);
     }
 
     /** The slot for a tag combination (see {@link HttpTagTable#slot}). */
@@ -90,10 +85,8 @@ public final class HttpMetrics {
         return "UNKNOWN";
     }
 
-    /** Simple class name as Micrometer tags it; the full name for anonymous classes. */
+    /** The exception tag: the rule every instrumentation shares ({@link ExceptionTag}). */
     static String exceptionName(Throwable t) {
-        Class<?> c = t.getClass();
-        String s = c.getSimpleName();
-        return s.isEmpty() ? c.getName() : s;
+        return ExceptionTag.of(t.getClass());
     }
 }

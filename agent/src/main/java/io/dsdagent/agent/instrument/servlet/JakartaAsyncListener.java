@@ -8,7 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * Records an async jakarta request when its async context completes (the one allocation of an async
- * request). Never loaded by the agent's own loader: {@link AsyncListeners} defines it next to the
+ * request). Never loaded by the agent's own loader: its start-async hook creates it, in the hook's loader next to the
  * servlet API the container uses, so it may reference only that API, the bridge, {@code java.*} and the hook
  * class of its own API ({@link JakartaServletHook}, whose route and cause it shares; its loader defines a copy).
  */

@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument.servlet;
 
 import io.dsdagent.bootstrap.Bridge;
+import io.dsdagent.bootstrap.HttpNesting;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,17 +21,17 @@ public final class JakartaHostValveHook {
             HttpServletRequest req = (HttpServletRequest) request;
             // Tomcat runs an async dispatch through the pipeline while the request still says REQUEST;
             // the async attributes it sets for the dispatch tell the two apart
-            return Bridge.httpEnter(true, req.getDispatcherType() == DispatcherType.REQUEST
+            return HttpNesting.enter(true, req.getDispatcherType() == DispatcherType.REQUEST
                     && req.getAttribute(AsyncContext.ASYNC_REQUEST_URI) == null);
         } catch (Throwable t) {
             Bridge.adviceError(t);
-            return Bridge.HTTP_UNTRACKED;
+            return HttpNesting.UNTRACKED;
         }
     }
 
     public static void exit(int code, Object request, Object response, Object returned, Throwable thrown) {
         try {
-            if (Bridge.httpExit(code) == Bridge.HTTP_RECORD) {
+            if (HttpNesting.exit(code) == HttpNesting.RECORD) {
                 HttpServletRequest req = (HttpServletRequest) request;
                 HttpServletResponse resp = (HttpServletResponse) response;
                 Bridge.httpRequest(req.getMethod(), resp.getStatus(), resp.isCommitted(), null, thrown);

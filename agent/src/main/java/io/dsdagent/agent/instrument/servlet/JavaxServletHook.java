@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument.servlet;
 
 import io.dsdagent.bootstrap.Bridge;
+import io.dsdagent.bootstrap.HttpNesting;
 import javax.servlet.DispatcherType;
 import javax.servlet.ServletException;
 import javax.servlet.ServletRequest;
@@ -22,17 +23,17 @@ public final class JavaxServletHook {
     public static int enter(Object request, Object unused) {
         try {
             ServletRequest req = (ServletRequest) request;
-            return Bridge.httpEnter(false, req instanceof HttpServletRequest
+            return HttpNesting.enter(false, req instanceof HttpServletRequest
                     && req.getDispatcherType() == DispatcherType.REQUEST);
         } catch (Throwable t) {
             Bridge.adviceError(t);
-            return Bridge.HTTP_UNTRACKED;
+            return HttpNesting.UNTRACKED;
         }
     }
 
     public static void exit(int code, Object req, Object resp, Object returned, Throwable thrown) {
         try {
-            if (Bridge.httpExit(code) == Bridge.HTTP_RECORD && resp instanceof HttpServletResponse) {
+            if (HttpNesting.exit(code) == HttpNesting.RECORD && resp instanceof HttpServletResponse) {
                 HttpServletRequest r = (HttpServletRequest) req;
                 HttpServletResponse s = (HttpServletResponse) resp;
                 Bridge.httpRequest(r.getMethod(), s.getStatus(), s.isCommitted(), route(r), cause(thrown));

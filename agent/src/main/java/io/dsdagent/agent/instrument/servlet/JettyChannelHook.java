@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument.servlet;
 
 import io.dsdagent.bootstrap.Bridge;
+import io.dsdagent.bootstrap.HttpNesting;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -58,12 +59,12 @@ public final class JettyChannelHook {
     }
 
     public static int enter(Object channel, Object unused) {
-        return COMMITTED == null ? Bridge.HTTP_UNTRACKED : Bridge.httpEnter(true, true);
+        return COMMITTED == null ? HttpNesting.UNTRACKED : HttpNesting.enter(true, true);
     }
 
     public static void exit(int code, Object channel, Object unused, Object returned, Throwable thrown) {
         try {
-            if (Bridge.httpExit(code) == Bridge.HTTP_RECORD) {
+            if (HttpNesting.exit(code) == HttpNesting.RECORD) {
                 Object req = (Object) REQUEST.invokeExact(channel);
                 Object resp = (Object) RESPONSE.invokeExact(channel);
                 boolean handled = (boolean) HANDLED.invokeExact(req);

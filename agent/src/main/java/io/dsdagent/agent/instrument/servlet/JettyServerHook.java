@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument.servlet;
 
 import io.dsdagent.bootstrap.Bridge;
+import io.dsdagent.bootstrap.HttpNesting;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 
@@ -14,12 +15,12 @@ public final class JettyServerHook {
     }
 
     public static int enter(Object request, Object response) {
-        return Bridge.httpEnter(true, true);
+        return HttpNesting.enter(true, true);
     }
 
     public static void exit(int code, Object request, Object response, Object returned, Throwable thrown) {
         try {
-            if (Bridge.httpExit(code) == Bridge.HTTP_RECORD) {
+            if (HttpNesting.exit(code) == HttpNesting.RECORD) {
                 Request req = (Request) request;
                 Response resp = (Response) response;
                 boolean handled = Boolean.TRUE.equals(returned);

@@ -6,7 +6,7 @@ import io.dsdagent.agent.instrument.ClassInfo;
 import io.dsdagent.agent.instrument.Hook;
 import io.dsdagent.agent.instrument.HookTable;
 import io.dsdagent.agent.instrument.MethodInfo;
-import io.dsdagent.agent.instrument.Module;
+import io.dsdagent.agent.instrument.InstrumentationModule;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
@@ -23,8 +23,9 @@ import java.util.List;
  * The woven methods call the bridge, which runs the matching hook class ({@code *Hook}, compiled against
  * the API) defined next to the API copy the application uses ({@link HookTable}).
  */
-public final class ServletModule implements Module {
-    private static final String PKG = AsyncListeners.PKG;
+public final class ServletModule implements InstrumentationModule {
+    /** Hook class names as strings: loading them here would need the servlet API in the agent's loader. */
+    private static final String PKG = "io.dsdagent.agent.instrument.servlet.";
 
     @Override
     public String name() {

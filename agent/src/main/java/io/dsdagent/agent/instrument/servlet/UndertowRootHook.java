@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument.servlet;
 
 import io.dsdagent.bootstrap.Bridge;
+import io.dsdagent.bootstrap.HttpNesting;
 import io.undertow.server.HttpServerExchange;
 
 /**
@@ -14,13 +15,13 @@ public final class UndertowRootHook {
     }
 
     public static int enter(Object exchange, Object unused) {
-        return Bridge.httpEnter(true, true);
+        return HttpNesting.enter(true, true);
     }
 
     public static void exit(int code, Object exchange, Object unused, Object returned, Throwable thrown) {
         try {
             HttpServerExchange x = (HttpServerExchange) exchange;
-            if (Bridge.httpExit(code) == Bridge.HTTP_RECORD && x.isResponseComplete()) {
+            if (HttpNesting.exit(code) == HttpNesting.RECORD && x.isResponseComplete()) {
                 Bridge.httpRequest(x.getRequestMethod().toString(), x.getStatusCode(), true, null, null);
             }
         } catch (Throwable t) {

@@ -373,10 +373,8 @@ class MethodsModuleTest {
                                     String[] tags) { }
         @Override public void serviceCheck(String n, int s, long ts, String h, String m, String[] tags) { }
         @Override public void methodTimed(int id, long nanos, Throwable thrown) { table.timed(id, nanos, thrown); }
-        @Override public void methodCounted(int id, Throwable thrown) { table.counted(id, thrown); }
         @Override public void methodStage(int id, long start, Object r, Throwable t) { table.stage(id, start, r, t); }
         @Override public void httpRequest(long nanos, String m, int status, boolean committed, String route, Throwable t) { }
-        @Override public Object httpAsyncListener(Class<?> type, long start, String route) { return null; }
         @Override public void adviceError(Throwable error) { telemetry.adviceError(); }
     }
 }

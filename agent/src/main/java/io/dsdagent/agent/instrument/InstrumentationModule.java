@@ -1,0 +1,41 @@
+package io.dsdagent.agent.instrument;
+
+import io.dsdagent.agent.config.Config;
+
+/**
+ * One instrumentation (api, methods, servlet): says which classes may concern it (cheaply, from the
+ * class file's bytes) and, for each method of such a class, which {@link Hook} the {@link Weaver}
+ * inserts. Each lives in its own package and is listed once in {@link Instrumenter#MODULES};
+ * {@code DSD_AGENT_INSTRUMENTATION_<NAME>_ENABLED=false} turns it off.
+ */
+public interface InstrumentationModule {
+    /** Prefix of a trigger that is the internal name of the class itself (matched by name, not in the constant pool). */
+    String CLASS = "class:";
+
+    /** Lower-case name used in {@code DSD_AGENT_INSTRUMENTATION_<NAME>_ENABLED}. */
+    String name();
+
+    /**
+     * Strings every class this module transforms has among its constant-pool UTF-8 entries (internal
+     * names such as {@code io/dsdagent/api/Hooks}, descriptors such as {@code Lio/dsdagent/annotation/Timed;});
+     * a string ending in {@code *} matches entries that start with the rest (a method descriptor's
+     * parameters); {@link #CLASS}{@code name} matches only the class of that internal name itself (not
+     * the classes that refer to it). Classes matching none of them are never parsed.
+     */
+    String[] triggers(Config config);
+
+    /** Readies the module for weaving; null when it has nothing to instrument. Runs at most once. */
+    Matcher prepare(Config config, AgentServices agent);
+
+    /** Decides, class by class and method by method, what a module weaves. Called at transform time. */
+    interface Matcher {
+        /** Descriptors ({@code Lio/dsdagent/annotation/Timed;}) of the annotations whose values it reads. */
+        String[] annotations();
+
+        /** Cheap class-level check: false when no method of {@code c} can get a hook. */
+        boolean examines(ClassInfo c);
+
+        /** The hook for {@code m} of {@code c}, or null. */
+        Hook hook(ClassInfo c, MethodInfo m);
+    }
+}
