@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument;
 
 import io.dsdagent.agent.log.Log;
+import org.objectweb.asm.MethodTooLargeException;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
@@ -10,12 +11,19 @@ import java.util.Set;
  * The agent's one transformer: rejects, from the class name or the constant pool alone, every class that
  * matches none of the modules' triggers ({@link ClassFileScan}); hands the rest to the {@link Weaver}.
  * A class that fails to weave is left as it was, with one line on stderr.
+ *
+ * <p>Re-entrancy: weaving reads supertypes' class files through the class's loader, and a loader may
+ * load classes to answer, which calls this transformer again on the same thread. Those nested calls
+ * return at once (the class they load is left as it is), as ByteBuddy's circularity lock does, so the
+ * agent never weaves inside its own transform nor recurses into a {@code ClassCircularityError}.
  */
 public final class WeavingTransformer implements ClassFileTransformer {
     private final Set<String> classNames;
     private final byte[][] triggers;
     private final byte[][] prefixes;
     private final Weaver weaver;
+    /** Set while this thread runs the agent's transform. */
+    private final ThreadLocal<Boolean> busy = new ThreadLocal<Boolean>();
 
     WeavingTransformer(Set<String> classNames, byte[][] triggers, byte[][] prefixes, Weaver weaver) {
         this.classNames = classNames;
@@ -33,6 +41,10 @@ public final class WeavingTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        if (busy.get() != null) {
+            return null;
+        }
+        busy.set(Boolean.TRUE);
         try {
             if (classfileBuffer == null || className == null || ignored(className)
                     || !candidate(className, classfileBuffer)) {
@@ -45,10 +57,17 @@ public final class WeavingTransformer implements ClassFileTransformer {
                         + (System.nanoTime() - t0) / 1000 + " us");
             }
             return out;
-        } catch (Throwable t) {
+        } catch (MethodTooLargeException t) {
             String name = className.replace('/', '.');
+            Log.warnOnce("transform-" + name, "could not instrument " + name + ": its method " + t.getMethodName()
+                    + t.getDescriptor() + " would pass the JVM's 64 KB code limit; the class is left unchanged");
+            return null;
+        } catch (Throwable t) {
+            String name = String.valueOf(className).replace('/', '.');
             Log.warnOnce("transform-" + name, "could not instrument " + name + ": " + t + "; left unchanged");
             return null;
+        } finally {
+            busy.remove();
         }
     }
 
