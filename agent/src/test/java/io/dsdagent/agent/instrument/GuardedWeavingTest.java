@@ -200,4 +200,25 @@ class GuardedWeavingTest {
         }
         assertEquals(2, refused.size(), "one line each for <init> and <clinit>: " + refused);
     }
+
+    @Test
+    void aTransformReenteredOnItsOwnThreadReturnsAtOnce() throws Exception {
+        byte[] target = classFile(io.dsdagent.fixture.weave.Target.class);
+        String name = io.dsdagent.fixture.weave.Target.class.getName().replace('.', '/');
+        ClassLoader loader = getClass().getClassLoader();
+        WeavingTransformer[] t = new WeavingTransformer[1];
+        List<String> nested = new ArrayList<>();
+        boolean[] nest = {true};
+        Module.Matcher m = every(method -> {
+            if (nest[0] && nested.isEmpty()) { // as a loader would, loading a class while the agent reads a supertype
+                nested.add(String.valueOf(t[0].transform(loader, name, null, null, target)));
+            }
+            return method.name.equals("sum") ? Hook.timed(1, false) : null;
+        });
+        t[0] = Instrumenter.transformer(List.of("class:" + name), new Weaver(List.of(m)));
+        assertNotNull(t[0].transform(loader, name, null, null, target), "the outer transform weaves");
+        assertEquals(List.of("null"), nested, "the nested one returned at once, unwoven");
+        nest[0] = false;
+        assertNotNull(t[0].transform(loader, name, null, null, target), "and the thread weaves again afterwards");
+    }
 }
