@@ -31,7 +31,7 @@ final class StubBody extends MethodVisitor {
         Label s = new Label();
         Label e = new Label();
         Label h = new Label();
-        mv.visitTryCatchBlock(s, e, h, WovenMethod.Frames.THROWABLE);
+        mv.visitTryCatchBlock(s, e, h, Frames.THROWABLE);
         mv.visitLabel(s);
         Type[] args = Type.getArgumentTypes(desc);
         int slot = 0;
@@ -44,8 +44,8 @@ final class StubBody extends MethodVisitor {
         mv.visitInsn(Type.getReturnType(desc).getOpcode(Opcodes.IRETURN));
         mv.visitLabel(h);
         if (frames) {
-            Object[] locals = WovenMethod.Frames.parameters(null, true, args);
-            mv.visitFrame(Opcodes.F_NEW, locals.length, locals, 1, new Object[] {WovenMethod.Frames.THROWABLE});
+            Object[] locals = Frames.parameters(null, true, args);
+            mv.visitFrame(Opcodes.F_NEW, locals.length, locals, 1, new Object[] {Frames.THROWABLE});
         }
         mv.visitInsn(Opcodes.POP); // the stub's own code follows
     }

@@ -5,10 +5,6 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-
 /**
  * Weaves one {@link Hook} with an exit ({@link Hook#TIMED}, {@link Hook#STAGE}, {@link Hook#CALL}) or an
  * entry call only ({@link Hook#BRIDGE_ENTER}, an enter-only {@link Hook#CALL}) around a method's code.
@@ -160,17 +156,7 @@ final class WovenMethod extends MethodVisitor {
         Object[] locals = frames == null ? null : frames.returning(ret);
         mv.visitLabel(exit);
         frame(locals, null);
-        Label s = guardStart();
-        Label e = new Label();
-        Label h = new Label();
-        exitCall(false);
-        mv.visitLabel(e);
-        mv.visitTryCatchBlock(s, e, h, Frames.THROWABLE);
-        returnSaved();
-        mv.visitLabel(h);
-        frame(locals, Frames.THROWABLE);
-        mv.visitInsn(Opcodes.POP);
-        returnSaved();
+        guardedExit(false, locals);
     }
 
     /** The catch-all handler: the guarded exit call with the throwable, which is then rethrown as it was. */
@@ -178,19 +164,34 @@ final class WovenMethod extends MethodVisitor {
         mv.visitLabel(handler);
         frame(frames == null ? null : frames.added(), Frames.THROWABLE);
         mv.visitVarInsn(Opcodes.ASTORE, thrown);
+        guardedExit(true, frames == null ? null : frames.throwing());
+    }
+
+    /**
+     * The exit call, guarded in place: after it, and after its handler (frame {@code handlerLocals}) drops
+     * what it threw, the method leaves as it would have: rethrows when {@code failed}, else returns.
+     */
+    private void guardedExit(boolean failed, Object[] handlerLocals) {
         Label s = guardStart();
         Label e = new Label();
         Label h = new Label();
-        exitCall(true);
+        exitCall(failed);
         mv.visitLabel(e);
         mv.visitTryCatchBlock(s, e, h, Frames.THROWABLE);
-        mv.visitVarInsn(Opcodes.ALOAD, thrown);
-        mv.visitInsn(Opcodes.ATHROW);
+        leave(failed);
         mv.visitLabel(h);
-        frame(frames == null ? null : frames.throwing(), Frames.THROWABLE);
+        frame(handlerLocals, Frames.THROWABLE);
         mv.visitInsn(Opcodes.POP);
-        mv.visitVarInsn(Opcodes.ALOAD, thrown);
-        mv.visitInsn(Opcodes.ATHROW);
+        leave(failed);
+    }
+
+    private void leave(boolean failed) {
+        if (failed) {
+            mv.visitVarInsn(Opcodes.ALOAD, thrown);
+            mv.visitInsn(Opcodes.ATHROW);
+        } else {
+            returnSaved();
+        }
     }
 
     private void returnSaved() {
@@ -241,104 +242,6 @@ final class WovenMethod extends MethodVisitor {
             mv.visitInsn(Opcodes.ACONST_NULL);
         } else {
             mv.visitVarInsn(Opcodes.ALOAD, slot);
-        }
-    }
-
-    /** Frame contents for one woven method: its parameters, then TOP up to {@code first}, then the new locals. */
-    static final class Frames {
-        static final String OBJECT = "java/lang/Object";
-        static final String THROWABLE = "java/lang/Throwable";
-        private final Object[] params;
-        private final int first;
-        private final Object[] added;
-
-        Frames(Object[] params, int first, Object[] added) {
-            this.params = params;
-            this.first = first;
-            this.added = added;
-        }
-
-        /** Locals on entry: {@code this} and the parameters, as the JVM's implicit first frame has them. */
-        static Object[] parameters(String owner, boolean isStatic, Type[] args) {
-            List<Object> l = new ArrayList<Object>(args.length + 1);
-            if (!isStatic) {
-                l.add(owner);
-            }
-            for (Type t : args) {
-                l.add(frameType(t));
-            }
-            return l.toArray();
-        }
-
-        static Object frameType(Type t) {
-            switch (t.getSort()) {
-                case Type.BOOLEAN: case Type.BYTE: case Type.CHAR: case Type.SHORT: case Type.INT:
-                    return Opcodes.INTEGER;
-                case Type.FLOAT: return Opcodes.FLOAT;
-                case Type.LONG: return Opcodes.LONG;
-                case Type.DOUBLE: return Opcodes.DOUBLE;
-                default: return t.getInternalName();
-            }
-        }
-
-        /** Local slots taken by frame entries (long and double take two). */
-        static int slots(Object[] entries) {
-            int n = 0;
-            for (Object o : entries) {
-                n += o == Opcodes.LONG || o == Opcodes.DOUBLE ? 2 : 1;
-            }
-            return n;
-        }
-
-        Object[] params() {
-            return params.clone();
-        }
-
-        /** After the entry code: parameters, padding, the new locals. */
-        Object[] entered() {
-            return extend(params.length, params);
-        }
-
-        /** Only the new locals, for code reached from anywhere in the original code (its locals vary by path). */
-        Object[] added() {
-            return padded(0, new Object[0]).toArray();
-        }
-
-        /** At the exit block: the new locals and the saved return value. */
-        Object[] returning(Type ret) {
-            List<Object> l = padded(0, new Object[0]);
-            if (ret.getSort() != Type.VOID) {
-                l.add(frameType(ret));
-            }
-            return l.toArray();
-        }
-
-        /** In the throw path's own handler: the new locals, two free slots, the throwable. */
-        Object[] throwing() {
-            List<Object> l = padded(0, new Object[0]);
-            l.add(Opcodes.TOP);
-            l.add(Opcodes.TOP);
-            l.add(THROWABLE);
-            return l.toArray();
-        }
-
-        /** An original frame's locals with the padding and the new locals appended. */
-        Object[] extend(int nLocal, Object[] local) {
-            return padded(nLocal, local).toArray();
-        }
-
-        private List<Object> padded(int nLocal, Object[] local) {
-            List<Object> l = new ArrayList<Object>(nLocal + first + 3);
-            int slots = 0;
-            for (int i = 0; i < nLocal; i++) {
-                l.add(local[i]);
-                slots += local[i] == Opcodes.LONG || local[i] == Opcodes.DOUBLE ? 2 : 1;
-            }
-            for (; slots < first; slots++) {
-                l.add(Opcodes.TOP);
-            }
-            Collections.addAll(l, added);
-            return l;
         }
     }
 }
