@@ -42,7 +42,11 @@ class BridgeBlindLoaderTest {
             agent.start();
             assertEquals(0, plain.waitFor(60), plain.stderr());
             assertEquals(0, agent.waitFor(60), agent.stderr());
-            assertEquals(plain.stdout(), agent.stdout(), "what every call returned or threw");
+            String without = plain.stdout();
+            String with = agent.stdout();
+            int at = firstDifference(without, with);
+            assertEquals(-1, at, () -> "what the calls returned or threw differs at " + at + ": without the agent '"
+                    + around(without, at) + "', with it '" + around(with, at) + "'");
             assertTrue(agent.stdout().contains("threw java.lang.IllegalStateException: own 199 199 future s199? box "
                     + ROUNDS + " finally " + ROUNDS + "\nseeing "), agent.stdout());
             assertFalse(agent.stderr().contains("NoClassDefFoundError"), agent.stderr());
@@ -58,5 +62,18 @@ class BridgeBlindLoaderTest {
             assertEquals(ROUNDS, Lines.valueCount(lines, "blind.stage", "ms", SHAPES, "method:stage", "exception:none"));
             assertEquals(ROUNDS, Lines.valueCount(lines, "blind.void", "ms", SHAPES, "method:v", "exception:none"));
         }
+    }
+
+    private static int firstDifference(String a, String b) {
+        for (int i = 0; i < Math.min(a.length(), b.length()); i++) {
+            if (a.charAt(i) != b.charAt(i)) {
+                return i;
+            }
+        }
+        return a.length() == b.length() ? -1 : Math.min(a.length(), b.length());
+    }
+
+    private static String around(String s, int i) {
+        return s.substring(Math.max(0, i - 80), Math.min(s.length(), i + 80));
     }
 }
