@@ -22,7 +22,7 @@ public final class WeavingTransformer implements ClassFileTransformer {
     private final byte[][] triggers;
     private final byte[][] prefixes;
     private final Weaver weaver;
-    /** Set while this thread runs the agent's transform. */
+    /** Set while this thread weaves (the prefilter before it is pure and cannot re-enter). */
     private final ThreadLocal<Boolean> busy = new ThreadLocal<Boolean>();
 
     WeavingTransformer(Set<String> classNames, byte[][] triggers, byte[][] prefixes, Weaver weaver) {
@@ -41,22 +41,23 @@ public final class WeavingTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-        if (busy.get() != null) {
-            return null;
-        }
-        busy.set(Boolean.TRUE);
         try {
             if (classfileBuffer == null || className == null || ignored(className)
-                    || !candidate(className, classfileBuffer)) {
+                    || !candidate(className, classfileBuffer) || busy.get() != null) {
                 return null;
             }
-            long t0 = Log.debugEnabled() ? System.nanoTime() : 0;
-            byte[] out = weaver.weave(loader, classfileBuffer);
-            if (t0 != 0) {
-                Log.debug((out == null ? "examined " : "instrumented ") + className.replace('/', '.') + " in "
-                        + (System.nanoTime() - t0) / 1000 + " us");
+            busy.set(Boolean.TRUE);
+            try {
+                long t0 = Log.debugEnabled() ? System.nanoTime() : 0;
+                byte[] out = weaver.weave(loader, classfileBuffer);
+                if (t0 != 0) {
+                    Log.debug((out == null ? "examined " : "instrumented ") + className.replace('/', '.') + " in "
+                            + (System.nanoTime() - t0) / 1000 + " us");
+                }
+                return out;
+            } finally {
+                busy.remove();
             }
-            return out;
         } catch (MethodTooLargeException t) {
             String name = className.replace('/', '.');
             Log.warnOnce("transform-" + name, "could not instrument " + name + ": its method " + t.getMethodName()
@@ -66,8 +67,6 @@ public final class WeavingTransformer implements ClassFileTransformer {
             String name = String.valueOf(className).replace('/', '.');
             Log.warnOnce("transform-" + name, "could not instrument " + name + ": " + t + "; left unchanged");
             return null;
-        } finally {
-            busy.remove();
         }
     }
 
