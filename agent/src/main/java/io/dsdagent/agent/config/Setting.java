@@ -35,7 +35,7 @@ public enum Setting {
     DSD_AGENT_SOCKSTAT_PREFIX("sockstat.", "Name prefix of the sockstat gauges."),
     DSD_AGENT_RUNTIME_METRICS_ENABLED("true", "Send JVM runtime metrics (jvm.*); off by default when dd-java-agent is also attached."),
     DSD_AGENT_TIMER_TYPE("ms", "Metric type of @Timed methods that do not set one, and of DSD_AGENT_TIMED_METHODS: ms (timer), h (histogram) or d (distribution); values in milliseconds."),
-    DSD_AGENT_TIMED_METHODS("", "Methods to time without annotating them, as method.timed: com.acme.Foo[bar,baz];com.acme.Qux[*]."),
+    DSD_AGENT_TIMED_METHODS("", "Methods to time without annotating them, as method.timed: com.acme.Foo[bar,baz];com.acme.Qux[*]. JDK classes (java., jdk., sun., com.sun.) are never instrumented: one line at start names any listed."),
     DSD_AGENT_MICROMETER_ANNOTATIONS("true", "Honour Micrometer's @Timed/@Counted (matched by name); false here or in DSD_AGENT_INSTRUMENTATION_MICROMETER_ENABLED turns it off."),
     DSD_AGENT_HTTP_TYPE("h", "Type of http.server.requests (values in ms): h (histogram), d (distribution) or ms (timer)."),
     DSD_AGENT_HTTP_MAX_CONTEXTS("1000", "Tag combinations of http.server.requests kept; requests beyond them are recorded as route:OVERFLOW.");

@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument;
 
 import io.dsdagent.agent.log.Log;
+import org.objectweb.asm.MethodTooLargeException;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
@@ -10,12 +11,19 @@ import java.util.Set;
  * The agent's one transformer: rejects, from the class name or the constant pool alone, every class that
  * matches none of the modules' triggers ({@link ClassFileScan}); hands the rest to the {@link Weaver}.
  * A class that fails to weave is left as it was, with one line on stderr.
+ *
+ * <p>Re-entrancy: weaving reads supertypes' class files through the class's loader, and a loader may
+ * load classes to answer, which calls this transformer again on the same thread. Those nested calls
+ * return at once (the class they load is left as it is), as ByteBuddy's circularity lock does, so the
+ * agent never weaves inside its own transform nor recurses into a {@code ClassCircularityError}.
  */
 public final class WeavingTransformer implements ClassFileTransformer {
     private final Set<String> classNames;
     private final byte[][] triggers;
     private final byte[][] prefixes;
     private final Weaver weaver;
+    /** Set while this thread weaves (the prefilter before it is pure and cannot re-enter). */
+    private final ThreadLocal<Boolean> busy = new ThreadLocal<Boolean>();
 
     WeavingTransformer(Set<String> classNames, byte[][] triggers, byte[][] prefixes, Weaver weaver) {
         this.classNames = classNames;
@@ -35,18 +43,28 @@ public final class WeavingTransformer implements ClassFileTransformer {
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
         try {
             if (classfileBuffer == null || className == null || ignored(className)
-                    || !candidate(className, classfileBuffer)) {
+                    || !candidate(className, classfileBuffer) || busy.get() != null) {
                 return null;
             }
-            long t0 = Log.debugEnabled() ? System.nanoTime() : 0;
-            byte[] out = weaver.weave(loader, classfileBuffer);
-            if (t0 != 0) {
-                Log.debug((out == null ? "examined " : "instrumented ") + className.replace('/', '.') + " in "
-                        + (System.nanoTime() - t0) / 1000 + " us");
+            busy.set(Boolean.TRUE);
+            try {
+                long t0 = Log.debugEnabled() ? System.nanoTime() : 0;
+                byte[] out = weaver.weave(loader, classfileBuffer);
+                if (t0 != 0) {
+                    Log.debug((out == null ? "examined " : "instrumented ") + className.replace('/', '.') + " in "
+                            + (System.nanoTime() - t0) / 1000 + " us");
+                }
+                return out;
+            } finally {
+                busy.remove();
             }
-            return out;
-        } catch (Throwable t) {
+        } catch (MethodTooLargeException t) {
             String name = className.replace('/', '.');
+            Log.warnOnce("transform-" + name, "could not instrument " + name + ": its method " + t.getMethodName()
+                    + t.getDescriptor() + " would pass the JVM's 64 KB code limit; the class is left unchanged");
+            return null;
+        } catch (Throwable t) {
+            String name = String.valueOf(className).replace('/', '.');
             Log.warnOnce("transform-" + name, "could not instrument " + name + ": " + t + "; left unchanged");
             return null;
         }

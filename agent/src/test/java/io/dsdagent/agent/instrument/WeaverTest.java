@@ -66,8 +66,8 @@ class WeaverTest {
     }
 
     /** Hooks the named methods: CALL with the two first parameters (or THIS), return passed; {@code register} replaced. */
-    private static Module.Matcher matcher(Set<String> timed) {
-        return new Module.Matcher() {
+    private static InstrumentationModule.Matcher matcher(Set<String> timed) {
+        return new InstrumentationModule.Matcher() {
             @Override public String[] annotations() { return new String[0]; }
             @Override public boolean examines(ClassInfo c) { return true; }
             @Override public Hook hook(ClassInfo c, MethodInfo m) {

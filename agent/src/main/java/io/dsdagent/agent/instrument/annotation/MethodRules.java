@@ -24,8 +24,13 @@ import java.util.Set;
  * default).
  *
  * <p>Rules: a method's own {@code @Timed}/{@code @Counted} wins over the one on its declaring type, ours
- * over Micrometer's, any annotation over {@code DSD_AGENT_TIMED_METHODS}. Constructors, type initializers,
- * abstract, native, synthetic and bridge methods are never instrumented.
+ * over Micrometer's, any annotation over {@code DSD_AGENT_TIMED_METHODS}. A method's own annotation
+ * applies whatever its visibility. A type-level one applies to what a Spring AOP proxy of the type
+ * would see: the public, non-static methods it declares, less {@code toString}, {@code hashCode},
+ * {@code equals} and, in Kotlin classes, the generated {@code componentN} and {@code copy}.
+ * Constructors, type initializers, abstract, native, synthetic and bridge methods are never
+ * instrumented, nor Kotlin {@code suspend} functions: their body is entered again on every resumption,
+ * so one call would be timed as several (one line says so).
  */
 public final class MethodRules {
     static final String TIMED = "io.dsdagent.annotation.Timed";
@@ -34,6 +39,9 @@ public final class MethodRules {
     static final String MM_COUNTED = "io.micrometer.core.annotation.Counted";
     static final String DEFAULT_TIMER = "method.timed";
     static final String DEFAULT_COUNTER = "method.counted";
+    /** On every class kotlinc writes: tells its generated data-class methods from the user's. */
+    static final String KOTLIN_METADATA = "kotlin.Metadata";
+    private static final String SUSPEND_TAIL = "Lkotlin/coroutines/Continuation;)Ljava/lang/Object;";
 
     /**
      * Packages whose classes are not scanned for annotations (frameworks and libraries that never carry
@@ -87,6 +95,7 @@ public final class MethodRules {
             d.add(descriptor(MM_TIMED));
             d.add(descriptor(MM_COUNTED));
         }
+        d.add(descriptor(KOTLIN_METADATA));
         return d.toArray(new String[0]);
     }
 
@@ -143,8 +152,9 @@ public final class MethodRules {
         String timerName = null;
         String[] timerTags = null;
         int timerType = defaultTimerType;
+        boolean byType = typeLevelApplies(type, m);
         Ann timed = pick(mine, TIMED, MM_TIMED);
-        if (timed == null) {
+        if (timed == null && byType) {
             timed = pick(typeLevel, TIMED, MM_TIMED);
         }
         if (timed != null) {
@@ -168,7 +178,7 @@ public final class MethodRules {
         String[] counterTags = null;
         boolean failuresOnly = false;
         Ann counted = pick(mine, COUNTED, MM_COUNTED);
-        if (counted == null) {
+        if (counted == null && byType) {
             counted = pick(typeLevel, COUNTED, MM_COUNTED);
         }
         if (counted != null) {
@@ -180,8 +190,49 @@ public final class MethodRules {
         if (timerName == null && counterName == null) {
             return null;
         }
+        if (m.desc.endsWith(SUSPEND_TAIL)) {
+            Log.warnOnce("suspend-" + cls + "." + name, "not measuring " + cls + "." + name + ": a Kotlin suspend"
+                    + " function is entered again on every resumption, so one call would count as several; measure"
+                    + " a caller that waits for it, or return a CompletableFuture (timed until it completes)");
+            return null;
+        }
         return new MethodPlan(cls, name, timerName, timerTags, timerType, counterName, counterTags, failuresOnly,
                 returnsStage(type, m));
+    }
+
+    /** What a proxy of the type would intercept: public, non-static, not an Object method nor Kotlin-generated. */
+    private static boolean typeLevelApplies(ClassInfo type, MethodInfo m) {
+        if (!m.is(Opcodes.ACC_PUBLIC) || m.is(Opcodes.ACC_STATIC)) {
+            return false;
+        }
+        String sig = m.name + m.desc;
+        if (sig.equals("toString()Ljava/lang/String;") || sig.equals("hashCode()I")
+                || sig.equals("equals(Ljava/lang/Object;)Z")) {
+            return false;
+        }
+        return !isKotlin(type) || !(m.name.equals("copy") || isComponent(m.name));
+    }
+
+    private static boolean isKotlin(ClassInfo type) {
+        for (Ann a : type.annotations) {
+            if (a.type.equals(KOTLIN_METADATA)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code component1}, {@code component2}, ...: a data class's destructuring accessors. */
+    private static boolean isComponent(String name) {
+        if (!name.startsWith("component") || name.length() == 9) {
+            return false;
+        }
+        for (int i = 9; i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean listed(String cls, String method) {

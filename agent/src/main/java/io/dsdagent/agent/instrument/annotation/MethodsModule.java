@@ -6,6 +6,12 @@ import io.dsdagent.agent.instrument.ClassInfo;
 import io.dsdagent.agent.instrument.Hook;
 import io.dsdagent.agent.instrument.MethodInfo;
 import io.dsdagent.agent.instrument.InstrumentationModule;
+import io.dsdagent.agent.log.Log;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Times and counts methods: {@code io.dsdagent.annotation.Timed}/{@code Counted}, Micrometer's
@@ -25,7 +31,7 @@ public final class MethodsModule implements InstrumentationModule {
 
     @Override
     public String[] triggers(Config config) {
-        java.util.List<String> t = new java.util.ArrayList<String>();
+        List<String> t = new ArrayList<String>();
         if (config.instrumentationEnabled("annotations")) {
             t.add(MethodRules.descriptor(MethodRules.TIMED));
             t.add(MethodRules.descriptor(MethodRules.COUNTED));
@@ -42,6 +48,7 @@ public final class MethodsModule implements InstrumentationModule {
 
     @Override
     public Matcher prepare(Config config, AgentServices agent) {
+        warnAboutJdkClasses(config.timedMethods.keySet());
         MethodRules rules = MethodRules.from(config);
         if (!rules.active()) {
             return null;
@@ -49,6 +56,27 @@ public final class MethodsModule implements InstrumentationModule {
         MethodTable table = new MethodTable(agent.registry, agent.recorder, agent.telemetry);
         agent.routeMethods(table); // before any class is woven: late attach runs woven code at once
         return matcher(rules, table);
+    }
+
+    /**
+     * One line at start when {@code DSD_AGENT_TIMED_METHODS} names JDK classes: the agent never weaves
+     * {@code java.}, {@code jdk.}, {@code sun.} or {@code com.sun.} classes (they load before it, from
+     * modules that cannot see the bridge), so those entries would otherwise be ignored in silence.
+     * Returns the classes named.
+     */
+    static List<String> warnAboutJdkClasses(Collection<String> classes) {
+        List<String> jdk = new ArrayList<String>();
+        for (String c : classes) {
+            if (c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("com.sun.")) {
+                jdk.add(c);
+            }
+        }
+        if (!jdk.isEmpty()) {
+            Collections.sort(jdk);
+            Log.warn("DSD_AGENT_TIMED_METHODS names JDK classes, which the agent does not instrument: " + jdk
+                    + "; they are ignored");
+        }
+        return jdk;
     }
 
     /** The matcher for {@code rules}, recording into {@code table}; used by tests too. */

@@ -8,7 +8,9 @@ import io.dsdagent.agent.record.Registry;
 import io.dsdagent.agent.telemetry.Telemetry;
 import io.dsdagent.bootstrap.Bridge;
 import io.dsdagent.bootstrap.Sink;
+import io.dsdagent.agent.log.Log;
 import io.dsdagent.fixture.methods.Defaults;
+import io.dsdagent.fixture.methods.Holding;
 import io.dsdagent.fixture.methods.Listed;
 import io.dsdagent.fixture.methods.ListedAll;
 import io.dsdagent.fixture.methods.LoadedEarly;
@@ -22,7 +24,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -193,7 +198,7 @@ class MethodsModuleTest {
     }
 
     @Test
-    void typeLevelAppliesToDeclaredMethodsOwnWinsBridgeConstructorAndLambdaSkipped() {
+    void typeLevelAppliesToPublicInstanceMethodsAsAProxySeesThemAndOwnAnnotationsToAnyVisibility() {
         String cls = "class:" + TypeLevel.class.getName();
         TypeLevel t = new TypeLevel();
         t.one();
@@ -202,16 +207,109 @@ class MethodsModuleTest {
         int c = ((Comparable) t).compareTo(t); // through the synthetic bridge: still one call
         assertEquals(0, c);
         t.lambda().run();
+        assertEquals(15, t.callsHidden());
+        assertEquals(2, TypeLevel.two());
+        assertEquals("TypeLevel", t.toString());
+        assertEquals(7, t.hashCode());
+        assertTrue(t.equals(t));
         assertEquals(1, rec.values("type.level", cls, "method:one", "exception:none", "layer:repo").size());
         assertEquals(1, rec.values("type.level", cls, "method:compareTo", "exception:none", "layer:repo").size());
         assertEquals(1, rec.values("type.level", cls, "method:lambda", "exception:none", "layer:repo").size());
+        assertEquals(1, rec.values("type.level", cls, "method:callsHidden", "exception:none", "layer:repo").size());
         assertEquals(1, rec.values("type.own", cls, "method:own", "exception:none").size());
+        assertEquals(1, rec.values("type.private", cls, "method:hiddenOwn", "exception:none").size());
         assertNull(rec.context("type.level", cls, "method:own", "exception:none", "layer:repo"));
-        for (String ctx : rec.contextsTagged(cls)) {
-            assertFalse(ctx.contains("method:<init>") || ctx.contains("method:lambda$"), ctx);
+        // contexts are resolved at transform time: nothing for static, private, package-private, Object methods
+        assertEquals(List.of("one", "own", "compareTo", "lambda", "callsHidden", "hiddenOwn"),
+                rec.contextsTagged(cls).stream().map(x -> x.replaceAll(".*method:(\\w+).*", "$1")).toList());
+    }
+
+    @Test
+    void typeLevelOnAnEnumLeavesValuesAndValueOfOut() {
+        String cls = "class:" + TypeLevel.Level.class.getName();
+        assertEquals(TypeLevel.Level.HIGH, TypeLevel.Level.LOW.next());
+        assertEquals(2, TypeLevel.Level.values().length);
+        assertEquals(TypeLevel.Level.LOW, TypeLevel.Level.valueOf("LOW"));
+        assertEquals(1, rec.values("type.enum", cls, "method:next", "exception:none").size());
+        assertEquals(1, rec.contextsTagged(cls).size(), rec.contextsTagged(cls).toString());
+    }
+
+    @Test
+    void typeLevelOnAKotlinDataClassLeavesItsGeneratedMethodsOut() throws Exception {
+        Class<?> point = Class.forName("io.dsdagent.fixture.kotlin.Point");
+        Object p = point.getConstructor(int.class, int.class).newInstance(1, 2);
+        assertEquals(3, point.getMethod("sum").invoke(p));
+        assertEquals(1, point.getMethod("getX").invoke(p));
+        assertEquals(1, point.getMethod("component1").invoke(p));
+        Object q = point.getMethod("copy", int.class, int.class).invoke(p, 1, 2);
+        assertEquals(p, q);
+        assertEquals(p.hashCode(), q.hashCode());
+        assertEquals("Point(x=1, y=2)", p.toString());
+        String cls = "class:" + point.getName();
+        assertEquals(1, rec.values("kotlin.data", cls, "method:sum", "exception:none").size());
+        assertEquals(1, rec.values("kotlin.data", cls, "method:getX", "exception:none").size());
+        assertEquals(List.of("getX", "getY", "sum"), rec.contextsTagged(cls).stream()
+                .map(x -> x.replaceAll(".*method:(\\w+).*", "$1")).sorted().toList());
+    }
+
+    @Test
+    void kotlinSuspendFunctionIsLeftOutWithOneLineAndAPlainKotlinFunctionIsTimed() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Log.setOut(new PrintStream(log, true, StandardCharsets.UTF_8));
+        Class<?> k;
+        try {
+            k = Class.forName("io.dsdagent.fixture.kotlin.Suspending"); // woven as it loads
+        } finally {
+            Log.setOut(System.err);
         }
-        // contexts are resolved at transform time: one, two (static, not called), own, compareTo, lambda
-        assertEquals(5, rec.contextsTagged(cls).size(), rec.contextsTagged(cls).toString());
+        Object s = k.getConstructor().newInstance();
+        assertEquals(8, k.getMethod("run", int.class).invoke(s, 7), "runBlocking { twoDelays(7) }: suspends twice");
+        assertEquals(14, k.getMethod("plain", int.class).invoke(s, 7));
+        String cls = "class:" + k.getName();
+        assertEquals(1, rec.values("kotlin.plain", cls, "method:plain", "exception:none").size());
+        assertEquals(List.of(), rec.contextsTagged("method:twoDelays"));
+        assertEquals("[dsd-agent] WARN not measuring io.dsdagent.fixture.kotlin.Suspending.twoDelays: a Kotlin"
+                + " suspend function is entered again on every resumption, so one call would count as several;"
+                + " measure a caller that waits for it, or return a CompletableFuture (timed until it completes)",
+                log.toString(StandardCharsets.UTF_8).trim());
+    }
+
+    @Test
+    void jdkClassesInTimedMethodsAreNamedInOneLine() {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Log.setOut(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(List.of("java.lang.Thread", "java.util.concurrent.CountDownLatch"),
+                    MethodsModule.warnAboutJdkClasses(TimedMethodsSetting.parse(
+                            "java.util.concurrent.CountDownLatch[await];com.acme.Foo[bar];java.lang.Thread[join]").keySet()));
+            assertEquals(List.of(), MethodsModule.warnAboutJdkClasses(List.of("com.acme.Foo", "javax.Foo")));
+        } finally {
+            Log.setOut(System.err);
+        }
+        assertEquals("[dsd-agent] WARN DSD_AGENT_TIMED_METHODS names JDK classes, which the agent does not"
+                + " instrument: [java.lang.Thread, java.util.concurrent.CountDownLatch]; they are ignored",
+                log.toString(StandardCharsets.UTF_8).trim());
+    }
+
+    @Test
+    void retransformingWhileAWovenMethodIsOnTheStackRecordsThatCallOnce() throws Exception {
+        Holding h = new Holding();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> held = pool.submit(() -> h.hold(entered, release));
+            entered.await();
+            inst.retransformClasses(Holding.class); // the old version stays on the other thread's stack
+            release.countDown();
+            assertEquals(42, held.get());
+        } finally {
+            pool.shutdown();
+        }
+        String cls = "class:" + Holding.class.getName();
+        assertEquals(1, rec.values("held", cls, "method:hold", "exception:none").size());
+        assertEquals(42, h.hold(new CountDownLatch(1), new CountDownLatch(0)));
+        assertEquals(2, rec.values("held", cls, "method:hold", "exception:none").size());
     }
 
     @Test
