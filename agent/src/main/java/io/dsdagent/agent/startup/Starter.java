@@ -29,7 +29,10 @@ public final class Starter {
     private Starter() {
     }
 
-    /** {@code t0}: {@code System.nanoTime()} when the JVM entered {@code premain}/{@code agentmain}. */
+    /**
+     * {@code t0}: {@code System.nanoTime()} when the JVM entered {@code premain}/{@code agentmain};
+     * {@code inst} is null when the bridge could not be defined in the boot loader: nothing is woven.
+     */
     public static void start(String agentArgs, Instrumentation inst, boolean lateAttach, long t0) {
         final Config config = Config.fromSystem();
         Log.setLevel(config.logLevel);
@@ -62,13 +65,15 @@ public final class Starter {
         aggregator.start();
         running = aggregator;
         try {
-            Instrumenter.install(inst, config, new AgentServices(recorder, telemetry,
-                    new java.util.function.Consumer<io.dsdagent.agent.instrument.MethodSink>() {
-                        @Override
-                        public void accept(io.dsdagent.agent.instrument.MethodSink m) {
-                            sink.setMethods(m);
-                        }
-                    }), lateAttach);
+            if (inst != null) {
+                Instrumenter.install(inst, config, new AgentServices(recorder, telemetry,
+                        new java.util.function.Consumer<io.dsdagent.agent.instrument.MethodSink>() {
+                            @Override
+                            public void accept(io.dsdagent.agent.instrument.MethodSink m) {
+                                sink.setMethods(m);
+                            }
+                        }), lateAttach);
+            }
         } catch (Throwable t) {
             Log.error("instrumentation disabled: " + t + " (the API, counts and samplers still work)");
         }
@@ -81,7 +86,7 @@ public final class Starter {
         Log.info("dsd-agent " + Version.get() + " sending to " + config.destination
                 + " (" + config.destinationSource + "), flush every " + config.flushIntervalMillis + " ms"
                 + (config.constantTags.isEmpty() ? "" : ", tags " + String.join(",", config.constantTags))
-                + "; instrumenting " + Instrumenter.enabledNames(config)
+                + "; instrumenting " + (inst == null ? "nothing" : Instrumenter.enabledNames(config))
                 + "; sampling " + sampled(config)
                 + (lateAttach ? "; late attach" : "")
                 + "; started in " + (System.nanoTime() - t0) / 1000000 + " ms");
