@@ -3,6 +3,8 @@ package io.dsdagent.agent.instrument;
 import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.annotation.MethodsModule;
 import io.dsdagent.agent.instrument.api.ApiModule;
+import io.dsdagent.agent.instrument.jboss.JBossModulesSupport;
+import io.dsdagent.agent.instrument.osgi.OsgiSupport;
 import io.dsdagent.agent.instrument.servlet.ServletModule;
 import io.dsdagent.agent.log.Log;
 
@@ -30,6 +32,9 @@ public final class Instrumenter {
         new ServletModule(),
     };
 
+    /** Class-loader frameworks in which the bridge is made visible before anything is woven. */
+    static final LoaderSupport[] LOADERS = {new JBossModulesSupport(), new OsgiSupport()};
+
     /** The enabled instrumentations by name, comma-separated, or {@code nothing}. */
     public static String enabledNames(Config config) {
         StringBuilder sb = new StringBuilder();
@@ -52,6 +57,9 @@ public final class Instrumenter {
         WeavingTransformer t = transformer(enabled, config, agent);
         if (t == null) {
             return;
+        }
+        for (LoaderSupport l : LOADERS) {
+            l.install(inst, config, config.instrumentationEnabled(l.name()), lateAttach);
         }
         inst.addTransformer(t, true);
         if (lateAttach) {

@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * The agent's one transformer: rejects, from the class name or the constant pool alone, every class that
  * matches none of the modules' triggers ({@link ClassFileScan}); hands the rest to the {@link Weaver}.
- * A class that fails to weave is left as it was, with one line on stderr.
+ * A class that fails to weave is left as it was, with one line on stderr; so is every class of a loader
+ * that cannot see the bridge ({@link LoaderVisibility}).
  */
 public final class WeavingTransformer implements ClassFileTransformer {
     private final Set<String> classNames;
@@ -35,7 +36,7 @@ public final class WeavingTransformer implements ClassFileTransformer {
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
         try {
             if (classfileBuffer == null || className == null || ignored(className)
-                    || !candidate(className, classfileBuffer)) {
+                    || !candidate(className, classfileBuffer) || LoaderVisibility.cannotSee(loader)) {
                 return null;
             }
             long t0 = Log.debugEnabled() ? System.nanoTime() : 0;
