@@ -3,6 +3,7 @@ package io.dsdagent.agent.instrument;
 import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.annotation.MethodsModule;
 import io.dsdagent.agent.instrument.api.ApiModule;
+import io.dsdagent.agent.instrument.classloader.ClassLoaderSupport;
 import io.dsdagent.agent.instrument.jboss.JBossModulesSupport;
 import io.dsdagent.agent.instrument.osgi.OsgiSupport;
 import io.dsdagent.agent.instrument.servlet.ServletModule;
@@ -33,7 +34,7 @@ public final class Instrumenter {
     };
 
     /** Class-loader frameworks in which the bridge is made visible before anything is woven. */
-    static final LoaderSupport[] LOADERS = {new JBossModulesSupport(), new OsgiSupport()};
+    static final LoaderSupport[] LOADERS = {new JBossModulesSupport(), new OsgiSupport(), new ClassLoaderSupport()};
 
     /** The enabled instrumentations by name, comma-separated, or {@code nothing}. */
     public static String enabledNames(Config config) {

@@ -54,7 +54,7 @@ public final class WeavingTransformer implements ClassFileTransformer {
     }
 
     /** JDK, the agent's own and its relocated libraries' classes are never woven. */
-    static boolean ignored(String internalName) {
+    public static boolean ignored(String internalName) {
         return internalName.startsWith("java/") || internalName.startsWith("jdk/") || internalName.startsWith("sun/")
                 || internalName.startsWith("com/sun/") || internalName.startsWith("io/dsdagent/agent/");
     }

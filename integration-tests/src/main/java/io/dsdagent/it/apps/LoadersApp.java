@@ -14,7 +14,8 @@ import java.util.ServiceLoader;
  * {@code LoadersApp <storage dir> <bundle jar> [<framework name> <framework jar> <calls>]...}: starts each
  * OSGi framework (Apache Felix, Eclipse Equinox) from its own jar in a class loader of its own, installs
  * and starts the test bundle in it (its activator calls a {@code @Timed} method {@code calls} times and
- * prints what it got), stops the framework. Then, as any application could, it tries what the agent must
+ * prints what it got), stops the framework. Then it runs a plugin in a loader that refuses the agent's
+ * packages ({@link RefusingLoader}), and, as any application could, it tries what the agent must
  * not allow: {@code jdk.internal.misc.Unsafe.getUnsafe()} and replacing the bridge's sink. Everything it
  * prints must be the same with and without the agent, except the line about the bridge.
  */
@@ -28,6 +29,7 @@ public final class LoadersApp {
         for (int i = 2; i + 2 < args.length; i += 3) {
             runFramework(args[i], new File(args[i + 1]), Integer.parseInt(args[i + 2]), bundle, storage);
         }
+        System.out.println("plugin " + plugin(4));
         System.out.println("unsafe " + unsafe());
         System.out.println("bridge " + replaceSink());
         System.out.println("after " + afterIntruder(20));
@@ -59,6 +61,42 @@ public final class LoadersApp {
                 frameworkType.getMethod("stop").invoke(framework);
                 frameworkType.getMethod("waitForStop", long.class).invoke(framework, 30_000L);
             }
+        }
+    }
+
+    /**
+     * A plugin loader as some hosts have: child-first for the plugin's own package, and it refuses the
+     * agent's packages outright. The plugin's {@code @Timed} method runs {@code calls} times.
+     */
+    static final class RefusingLoader extends URLClassLoader {
+        RefusingLoader(URL classes) {
+            super(new URL[] {classes}, LoadersApp.class.getClassLoader());
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (name.startsWith("io.dsdagent.agent.")) {
+                throw new ClassNotFoundException(name + " is not for plugins");
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null && name.startsWith("io.dsdagent.it.loaders.plugin.")) {
+                    c = findClass(name);
+                }
+                return c != null ? c : super.loadClass(name, resolve);
+            }
+        }
+    }
+
+    private static String plugin(int calls) throws Exception {
+        try (RefusingLoader loader = new RefusingLoader(
+                LoadersApp.class.getProtectionDomain().getCodeSource().getLocation())) {
+            Class<?> work = Class.forName("io.dsdagent.it.loaders.plugin.PluginWork", true, loader);
+            long sum = 0;
+            for (int i = 0; i < calls; i++) {
+                sum += (Integer) work.getMethod("run", int.class).invoke(null, i);
+            }
+            return work.getClassLoader().getClass().getSimpleName() + " sum " + sum;
         }
     }
 

@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /**
  * Class loaders that isolate packages, from their real jars: a JBoss Modules module and bundles in Apache
  * Felix and Eclipse Equinox get their {@code @Timed} methods timed exactly and return normally, with
- * nothing configured by the user; each framework's switch turns that off with one line and the
- * application unchanged. The same forks check that nothing is widened for application code:
+ * nothing configured by the user, and so does a plugin loader that refuses {@code io.dsdagent.agent.*};
+ * each framework's switch turns that off with one line and the application unchanged. The same forks check that nothing is widened for application code:
  * {@code jdk.internal.misc.Unsafe.getUnsafe()} fails as without the agent, and a second
  * {@code Bridge.install} from the application is ignored.
  */
@@ -63,6 +63,7 @@ class LoaderFrameworksTest {
     private static String osgiOut(String bridge) {
         return "bundle felix org.apache.felix.framework.BundleWiringImpl$BundleClassLoader sum 510\n"
                 + "bundle equinox org.eclipse.osgi.internal.loader.EquinoxClassLoader sum 1215\n"
+                + "plugin RefusingLoader sum 42\n"
                 + "unsafe java.lang.IllegalAccessException\n"
                 + "bridge " + bridge + "\n"
                 + "after 60\n";
@@ -109,6 +110,8 @@ class LoaderFrameworksTest {
             List<String> lines = rx.lines();
             assertEquals(5, Lines.valueCount(lines, "loaders.bundle", "ms", WORK, "method:felix", "exception:none"));
             assertEquals(6, Lines.valueCount(lines, "loaders.bundle", "ms", WORK, "method:equinox", "exception:none"));
+            assertEquals(4, Lines.valueCount(lines, "loaders.plugin", "ms", "class:io.dsdagent.it.loaders.plugin.PluginWork",
+                    "method:run", "exception:none"), "a loader that refuses the agent's packages");
             assertEquals(2, Lines.valueCount(lines, "loaders.after.intruder", "ms", AFTER_TAGS));
             assertNoAgentComplaint(agent);
         }
