@@ -11,10 +11,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.File;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
@@ -44,11 +46,13 @@ class LoaderFrameworksTest {
     }
 
     /** WildFly's launch script sets this property to its own package: the agent must extend it, not replace it. */
-    private static ForkedJvm jbossModule(String jdk) throws Exception {
+    private static ForkedJvm jbossModule(String jdk, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-mp", LoaderFixtures.modulePath().getPath(),
+                LoaderFixtures.MODULE, "" + MODULE_CALLS));
+        args.addAll(List.of(more));
         return new ForkedJvm(jdk).jvmArg("-Djboss.modules.system.pkgs=org.jboss.byteman")
                 .classpath(LoaderFixtures.frameworkJar("jboss-modules").getPath())
-                .main("org.jboss.modules.Main", "-mp", LoaderFixtures.modulePath().getPath(), LoaderFixtures.MODULE,
-                        "" + MODULE_CALLS);
+                .main("org.jboss.modules.Main", args.toArray(new String[0]));
     }
 
     /** Felix calls its bundle's timed method 5 times, Equinox 6 times. */
@@ -139,6 +143,54 @@ class LoaderFrameworksTest {
                     + " DSD_AGENT_INSTRUMENTATION_OSGI_ENABLED=false\n"), osgi.stderr());
             assertEquals(1, count(osgi.stderr(), "[dsd-agent] WARN classes of Eclipse Equinox bundles are not woven:"
                     + " DSD_AGENT_INSTRUMENTATION_OSGI_ENABLED=false\n"), osgi.stderr());
+        }
+    }
+
+    /** {@link #jbossModule} waiting for the test to attach the agent (and tell it to go on). */
+    private static void attachThenGo(ForkedJvm jvm) throws Exception {
+        jvm.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> jvm.stdout().contains("ready\n"));
+        com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(
+                String.valueOf(jvm.process().pid()));
+        try {
+            vm.loadAgent(ForkedJvm.agentJar(), "");
+        } finally {
+            vm.detach();
+        }
+        jvm.process().getOutputStream().write("go\n".getBytes());
+        jvm.process().getOutputStream().flush();
+    }
+
+    /**
+     * After a late attach JBoss Modules has read its system packages already: its loaders find the bridge
+     * through the loadClass shortcut retransformed into them, so module methods are timed exactly; with
+     * that switched off, module classes are not woven (the application runs as before) and one line says
+     * so. Checked on the build's JDK.
+     */
+    @Test
+    void lateAttachIntoARunningJBossModulesTimesModuleMethodsOrLeavesThemUnwovenWithOneLine() throws Exception {
+        String jdk = System.getProperty("java.home");
+        try (UdpReceiver rx = new UdpReceiver(); UdpReceiver offRx = new UdpReceiver();
+             ForkedJvm jvm = withReceiver(jbossModule(jdk, "wait"), rx).withoutAgent();
+             ForkedJvm off = withReceiver(jbossModule(jdk, "wait"), offRx).withoutAgent()
+                     .env("DSD_AGENT_INSTRUMENTATION_CLASSLOADER_ENABLED", "false")) {
+            attachThenGo(jvm);
+            attachThenGo(off);
+            assertEquals(0, jvm.waitFor(60), jvm.stderr());
+            assertEquals(0, off.waitFor(60), off.stderr());
+            assertEquals("ready\n" + MODULE_OUT, jvm.stdout());
+            assertEquals("ready\n" + MODULE_OUT, off.stdout());
+            awaitValues(rx, jvm, "loaders.module", MODULE_CALLS, MODULE_TAGS);
+            assertEquals(MODULE_CALLS, Lines.valueCount(rx.lines(), "loaders.module", "ms", MODULE_TAGS));
+            assertNoAgentComplaint(jvm);
+            // the switched-off run's last flush carries its telemetry; a module value would have come with it
+            Awaits.until(Duration.ofSeconds(15), () -> Lines.any(offRx.lines(), "dsd_agent.packets.sent"),
+                    () -> "no flush arrived; stderr: " + off.stderr());
+            assertFalse(Lines.any(offRx.lines(), "loaders.module"), String.join("\n", offRx.lines()));
+            assertEquals(1, count(off.stderr(), "[dsd-agent] WARN classes of JBoss Modules are not woven: it started"
+                    + " before the agent attached and DSD_AGENT_INSTRUMENTATION_CLASSLOADER_ENABLED=false; start the"
+                    + " JVM with -javaagent, or add -Djboss.modules.system.pkgs=io.dsdagent.agent.bridge\n"),
+                    off.stderr());
         }
     }
 

@@ -14,14 +14,17 @@ import java.lang.instrument.Instrumentation;
  * value the user or the server's launch script set is extended, never replaced), as the Datadog and
  * OpenTelemetry agents do. The user configures nothing.
  *
- * <p>After a late attach into a running server, JBoss Modules has read the property already: unless it
- * listed the bridge package then, module classes are not woven (one line says so), and neither are they
- * when this support is switched off.
+ * <p>After a late attach into a running server, JBoss Modules has read the property already; its module
+ * loaders then find the bridge through the class-loader support's {@code loadClass} shortcut, which the
+ * late attach retransforms into them. With that switched off too, module classes are not woven (one line
+ * says so), and neither are they when this support is switched off.
  */
 public final class JBossModulesSupport implements LoaderSupport {
     static final String SYSTEM_PACKAGES = "jboss.modules.system.pkgs";
     private static final String MODULE_CLASS = "org.jboss.modules.Module";
     private static final String LOADER_CLASS = "org.jboss.modules.ModuleClassLoader";
+    /** The support ({@code instrument.classloader}) that makes every loader's {@code loadClass} find the bridge. */
+    private static final String CLASSLOADER = "classloader";
 
     @Override
     public String name() {
@@ -40,10 +43,12 @@ public final class JBossModulesSupport implements LoaderSupport {
             return;
         }
         if (lateAttach && loaded(inst, MODULE_CLASS)) {
-            LoaderVisibility.blind(LOADER_CLASS, "classes of JBoss Modules are not woven: it started before the"
-                    + " agent attached; start the JVM with -javaagent, or add -D" + SYSTEM_PACKAGES + "="
-                    + LoaderVisibility.BRIDGE_PACKAGE);
-            return;
+            if (!config.instrumentationEnabled(CLASSLOADER)) {
+                LoaderVisibility.blind(LOADER_CLASS, "classes of JBoss Modules are not woven: it started before the"
+                        + " agent attached and DSD_AGENT_INSTRUMENTATION_CLASSLOADER_ENABLED=false; start the JVM"
+                        + " with -javaagent, or add -D" + SYSTEM_PACKAGES + "=" + LoaderVisibility.BRIDGE_PACKAGE);
+            }
+            return; // else the classloader support's loadClass shortcut reaches its loaders when retransformed
         }
         System.setProperty(SYSTEM_PACKAGES, current == null || current.trim().isEmpty()
                 ? LoaderVisibility.BRIDGE_PACKAGE : current + "," + LoaderVisibility.BRIDGE_PACKAGE);
