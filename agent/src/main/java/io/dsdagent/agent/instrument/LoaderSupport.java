@@ -5,9 +5,10 @@ import io.dsdagent.agent.config.Config;
 import java.lang.instrument.Instrumentation;
 
 /**
- * Makes the bridge package visible inside one class-loader framework that isolates packages (JBoss
- * Modules, OSGi): woven code in such a framework's classes calls the bridge in the boot loader, which
- * the framework would otherwise refuse to delegate to. Each lives in its own package, is listed once in
+ * Makes the bridge package visible to class loaders that would not hand it to the boot loader: one
+ * framework that isolates packages (JBoss Modules, OSGi), or every other loader's {@code loadClass}
+ * (package {@code classloader}). Woven code calls the bridge in the boot loader, so a class whose loader
+ * refuses that package could not link. Each lives in its own package, is listed once in
  * {@link Instrumenter#LOADERS} and has its own switch, {@code DSD_AGENT_INSTRUMENTATION_<NAME>_ENABLED}.
  * Where visibility cannot be arranged, the support marks the framework's loaders with
  * {@link LoaderVisibility#blind} instead, so their classes are not woven.
