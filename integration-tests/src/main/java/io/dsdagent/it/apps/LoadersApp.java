@@ -2,21 +2,23 @@ package io.dsdagent.it.apps;
 
 import io.dsdagent.annotation.Timed;
 
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.InputStreamReader;
 import java.lang.reflect.Proxy;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.ServiceLoader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * {@code LoadersApp <storage dir> <bundle jar> [<framework name> <framework jar> <calls>]...}: starts each
- * OSGi framework (Apache Felix, Eclipse Equinox) from its own jar in a class loader of its own, installs
- * and starts the test bundle in it (its activator calls a {@code @Timed} method {@code calls} times and
- * prints what it got), stops the framework. Then it runs a plugin in a loader that refuses the agent's
- * packages ({@link RefusingLoader}), and, as any application could, it tries what the agent must
- * not allow: {@code jdk.internal.misc.Unsafe.getUnsafe()} and replacing the bridge's sink. Everything it
+ * {@code LoadersApp <storage dir> <bundle jar> <plugin calls> wait|go [<name> <framework jar> <calls>]...}: starts each OSGi framework (Apache Felix, Eclipse Equinox; {@link OsgiFramework}); with {@code wait}
+ * prints {@code ready} and waits for a line on stdin (a test attaches the agent meanwhile); then installs
+ * and starts the test bundle in each (its activator calls a {@code @Timed} method {@code calls} times and
+ * prints what it got) and stops them. Then it runs a plugin in a loader that refuses the agent's
+ * packages ({@link RefusingLoader}; skipped for 0 calls), and, as any application could, it tries what
+ * the agent must not allow: {@code jdk.internal.misc.Unsafe.getUnsafe()} and replacing the bridge's sink. Everything it
  * prints must be the same with and without the agent, except the line about the bridge.
  */
 public final class LoadersApp {
@@ -26,42 +28,33 @@ public final class LoadersApp {
     public static void main(String[] args) throws Exception {
         File storage = new File(args[0]);
         File bundle = new File(args[1]);
-        for (int i = 2; i + 2 < args.length; i += 3) {
-            runFramework(args[i], new File(args[i + 1]), Integer.parseInt(args[i + 2]), bundle, storage);
+        int pluginCalls = Integer.parseInt(args[2]);
+        boolean wait = args[3].equals("wait");
+        List<OsgiFramework> frameworks = new ArrayList<>();
+        try {
+            for (int i = 4; i + 2 < args.length; i += 3) {
+                frameworks.add(new OsgiFramework(args[i], new File(args[i + 1]), Integer.parseInt(args[i + 2]),
+                        storage));
+            }
+            if (wait) {
+                System.out.println("ready");
+                System.out.flush();
+                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            }
+            for (OsgiFramework f : frameworks) {
+                f.run(bundle);
+            }
+        } finally {
+            for (OsgiFramework f : frameworks) {
+                f.close();
+            }
         }
-        System.out.println("plugin " + plugin(4));
+        if (pluginCalls > 0) {
+            System.out.println("plugin " + plugin(pluginCalls));
+        }
         System.out.println("unsafe " + unsafe());
         System.out.println("bridge " + replaceSink());
         System.out.println("after " + afterIntruder(20));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void runFramework(String name, File jar, int calls, File bundle, File storage) throws Exception {
-        try (URLClassLoader fl = new URLClassLoader(new URL[] {jar.toURI().toURL()},
-                ClassLoader.getPlatformClassLoader())) {
-            Class<Object> factoryType = (Class<Object>) Class.forName("org.osgi.framework.launch.FrameworkFactory",
-                    false, fl);
-            Class<?> frameworkType = Class.forName("org.osgi.framework.launch.Framework", false, fl);
-            Class<?> bundleType = Class.forName("org.osgi.framework.Bundle", false, fl);
-            Class<?> contextType = Class.forName("org.osgi.framework.BundleContext", false, fl);
-            Object factory = ServiceLoader.load(factoryType, fl).iterator().next();
-            Map<String, String> config = new HashMap<>();
-            config.put("org.osgi.framework.storage", new File(storage, name).getAbsolutePath());
-            config.put("org.osgi.framework.storage.clean", "onFirstInit");
-            config.put("dsd.it.framework", name);
-            config.put("dsd.it.calls", Integer.toString(calls));
-            Object framework = factoryType.getMethod("newFramework", Map.class).invoke(factory, config);
-            frameworkType.getMethod("start").invoke(framework);
-            try {
-                Object context = bundleType.getMethod("getBundleContext").invoke(framework);
-                Object b = contextType.getMethod("installBundle", String.class)
-                        .invoke(context, bundle.toURI().toString());
-                bundleType.getMethod("start").invoke(b);
-            } finally { // a failed bundle must not leave the framework's threads keeping the JVM alive
-                frameworkType.getMethod("stop").invoke(framework);
-                frameworkType.getMethod("waitForStop", long.class).invoke(framework, 30_000L);
-            }
-        }
     }
 
     /**

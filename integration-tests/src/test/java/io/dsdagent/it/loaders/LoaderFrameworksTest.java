@@ -55,20 +55,33 @@ class LoaderFrameworksTest {
                 .main("org.jboss.modules.Main", args.toArray(new String[0]));
     }
 
-    /** Felix calls its bundle's timed method 5 times, Equinox 6 times. */
-    private static ForkedJvm osgi(String jdk, String storage) throws Exception {
+    /**
+     * Felix calls its bundle's timed method 5 times, Equinox 6 times, the refusing plugin loader's 4 times
+     * (0: no plugin); {@code wait}: the bundles run after the test said go.
+     */
+    private static ForkedJvm osgi(String jdk, String storage, int pluginCalls, String mode) throws Exception {
         File dir = new File(LoaderFixtures.dir(), storage);
         return new ForkedJvm(jdk).main("io.dsdagent.it.apps.LoadersApp", dir.getPath(),
-                LoaderFixtures.bundle().getPath(),
+                LoaderFixtures.bundle().getPath(), "" + pluginCalls, mode,
                 "felix", LoaderFixtures.frameworkJar("org.apache.felix.framework").getPath(), "5",
                 "equinox", LoaderFixtures.frameworkJar("org.eclipse.osgi").getPath(), "6");
     }
 
+    private static ForkedJvm osgi(String jdk, String storage) throws Exception {
+        return osgi(jdk, storage, 4, "go");
+    }
+
     private static String osgiOut(String bridge) {
+        return bundlesOut() + "plugin RefusingLoader sum 42\n" + isolationOut(bridge);
+    }
+
+    private static String bundlesOut() {
         return "bundle felix org.apache.felix.framework.BundleWiringImpl$BundleClassLoader sum 510\n"
-                + "bundle equinox org.eclipse.osgi.internal.loader.EquinoxClassLoader sum 1215\n"
-                + "plugin RefusingLoader sum 42\n"
-                + "unsafe java.lang.IllegalAccessException\n"
+                + "bundle equinox org.eclipse.osgi.internal.loader.EquinoxClassLoader sum 1215\n";
+    }
+
+    private static String isolationOut(String bridge) {
+        return "unsafe java.lang.IllegalAccessException\n"
                 + "bridge " + bridge + "\n"
                 + "after 60\n";
     }
@@ -146,7 +159,7 @@ class LoaderFrameworksTest {
         }
     }
 
-    /** {@link #jbossModule} waiting for the test to attach the agent (and tell it to go on). */
+    /** A forked JVM that prints {@code ready}, then waits for the test to attach the agent and say go. */
     private static void attachThenGo(ForkedJvm jvm) throws Exception {
         jvm.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> jvm.stdout().contains("ready\n"));
@@ -191,6 +204,28 @@ class LoaderFrameworksTest {
                     + " before the agent attached and DSD_AGENT_INSTRUMENTATION_CLASSLOADER_ENABLED=false; start the"
                     + " JVM with -javaagent, or add -Djboss.modules.system.pkgs=io.dsdagent.agent.bridge\n"),
                     off.stderr());
+        }
+    }
+
+    /**
+     * After a late attach the frameworks' decision classes are loaded already: they are retransformed,
+     * and bundles started afterwards are timed exactly, with the loadClass shortcut switched off so that
+     * the boot-delegation rewrite alone must do it. Checked on the build's JDK.
+     */
+    @Test
+    void lateAttachRewritesTheRunningOsgiFrameworksDecision() throws Exception {
+        try (UdpReceiver rx = new UdpReceiver();
+             ForkedJvm jvm = withReceiver(osgi(System.getProperty("java.home"), "osgi-late", 0, "wait"), rx)
+                     .withoutAgent().env("DSD_AGENT_INSTRUMENTATION_CLASSLOADER_ENABLED", "false")) {
+            attachThenGo(jvm);
+            assertEquals(0, jvm.waitFor(90), jvm.stderr());
+            assertEquals("ready\n" + bundlesOut() + isolationOut("install returned false, intruder called 0 times"),
+                    jvm.stdout());
+            awaitValues(rx, jvm, "loaders.after.intruder", 2, AFTER_TAGS);
+            List<String> lines = rx.lines();
+            assertEquals(5, Lines.valueCount(lines, "loaders.bundle", "ms", WORK, "method:felix", "exception:none"));
+            assertEquals(6, Lines.valueCount(lines, "loaders.bundle", "ms", WORK, "method:equinox", "exception:none"));
+            assertNoAgentComplaint(jvm);
         }
     }
 
