@@ -33,7 +33,10 @@ public final class Instrumenter {
         new ServletModule(),
     };
 
-    /** Class-loader frameworks in which the bridge is made visible before anything is woven. */
+    /**
+     * Class loaders that would refuse the bridge package (JBoss Modules, OSGi, then any other loader's
+     * {@code loadClass}): each makes it visible, or marks its loaders blind, before anything is woven.
+     */
     static final LoaderSupport[] LOADERS = {new JBossModulesSupport(), new OsgiSupport(), new ClassLoaderSupport()};
 
     /** The enabled instrumentations by name, comma-separated, or {@code nothing}. */
@@ -60,7 +63,11 @@ public final class Instrumenter {
             return;
         }
         for (LoaderSupport l : LOADERS) {
-            l.install(inst, config, config.instrumentationEnabled(l.name()), lateAttach);
+            try {
+                l.install(inst, config, config.instrumentationEnabled(l.name()), lateAttach);
+            } catch (Throwable e) {
+                Log.warn("could not let " + l.name() + " class loaders see the agent's bridge: " + e);
+            }
         }
         inst.addTransformer(t, true);
         if (lateAttach) {
