@@ -29,7 +29,8 @@ import java.util.jar.JarFile;
  */
 final class BootDefiner {
     static final String BRIDGE_DIR = "io/dsdagent/agent/bridge/";
-    private static final String CALL = BootDefineCall.class.getName();
+    /** Named, not linked: the trampoline must not fail to link if the jar lacks it. */
+    private static final String CALL = "io.dsdagent.agent.BootDefineCall";
 
     private BootDefiner() {
     }
@@ -62,7 +63,7 @@ final class BootDefiner {
             }
         }
         if (names.isEmpty() || call == null) {
-            throw new IllegalStateException("no bridge classes in " + jar);
+            throw new IllegalStateException(jar + " lacks the bridge classes or their definer");
         }
         if (alreadyDefined(names.get(0))) {
             return; // a second attach in the same JVM
