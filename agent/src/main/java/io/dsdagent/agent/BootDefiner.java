@@ -1,12 +1,10 @@
 package io.dsdagent.agent;
 
 import java.io.File;
-import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -15,54 +13,84 @@ import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
 
 /**
  * Defines the bridge package ({@value #BRIDGE_DIR}) directly in the boot loader, so advice in any
  * class loader links to it, <em>without</em> appending to the boot class path: an append makes HotSpot
- * print a sharing warning and (JDK 25) stops an AppCDS archive from serving application classes.
+ * print a sharing warning and (JDK 25) stops an AppCDS archive from serving application classes. There
+ * is no fallback to such an append: if this fails, the caller turns instrumentation off.
  *
- * <p>JDK 9+: open {@code jdk.internal.misc} of {@code java.base} to the agent's module with
- * {@code Instrumentation.redefineModule} and call {@code jdk.internal.misc.Unsafe.defineClass} with a
- * null loader. JDK 8: {@code sun.misc.Unsafe.defineClass}. If either fails: one line, then the old
- * route (a temporary jar appended to the boot class path).
+ * <p>Nothing is widened for application code. The one class that touches {@code Unsafe}
+ * ({@link BootDefineCall}) is defined in a throwaway class loader of its own, whose unnamed module is
+ * the only one {@code jdk.internal.misc} is exported to (JDK 9+, {@code Instrumentation.redefineModule}).
+ * Exporting it to the agent's own module instead would export it to the system loader's unnamed module,
+ * which every class-path class shares, and hand any application {@code Unsafe.getUnsafe()}. Once the
+ * bridge is defined nothing refers to that loader any more.
  */
 final class BootDefiner {
     static final String BRIDGE_DIR = "io/dsdagent/agent/bridge/";
+    /** Named, not linked: the trampoline must not fail to link if the jar lacks it. */
+    private static final String CALL = "io.dsdagent.agent.BootDefineCall";
 
     private BootDefiner() {
     }
 
+    /** Defines the bridge in the boot loader, or throws: the caller disables instrumentation with one line. */
     static void defineBridge(Instrumentation inst, Class<?> anchor) throws Exception {
         File jar = new File(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> names = new ArrayList<String>();
         List<byte[]> classes = new ArrayList<byte[]>();
+        byte[] call = null;
+        String callEntry = CALL.replace('.', '/') + ".class";
         try (JarFile jf = new JarFile(jar, false)) {
             Enumeration<JarEntry> en = jf.entries();
             while (en.hasMoreElements()) {
                 JarEntry e = en.nextElement();
                 String n = e.getName();
-                if (n.startsWith(BRIDGE_DIR) && n.endsWith(".class")) {
-                    names.add(n.substring(0, n.length() - 6).replace('/', '.'));
+                boolean bridge = n.startsWith(BRIDGE_DIR) && n.endsWith(".class");
+                if (bridge || n.equals(callEntry)) {
+                    byte[] b;
                     try (InputStream in = jf.getInputStream(e)) {
-                        classes.add(io.dsdagent.agent.instrument.Resources.readAll(in));
+                        b = io.dsdagent.agent.instrument.Resources.readAll(in);
+                    }
+                    if (bridge) {
+                        names.add(n.substring(0, n.length() - 6).replace('/', '.'));
+                        classes.add(b);
+                    } else {
+                        call = b;
                     }
                 }
             }
         }
-        if (names.isEmpty()) {
-            throw new IllegalStateException("no bridge classes in " + jar);
+        if (names.isEmpty() || call == null) {
+            throw new IllegalStateException(jar + " lacks the bridge classes or their definer");
         }
         if (alreadyDefined(names.get(0))) {
             return; // a second attach in the same JVM
         }
-        try {
-            defineInBootLoader(inst, anchor, names, classes);
-        } catch (Throwable t) {
-            System.err.println("[dsd-agent] WARN could not define the bridge in the boot loader (" + t
-                    + "); appending it to the boot class path instead (class-data sharing is reduced)");
-            appendToBootPath(inst, names, classes);
+        Class<?> definer = new OneShotLoader().define(CALL, call);
+        if (isJava9OrLater()) {
+            exportUnsafeTo(inst, definer);
         }
+        Method define = definer.getMethod("define", String[].class, byte[][].class);
+        try {
+            define.invoke(null, names.toArray(new String[0]), classes.toArray(new byte[0][]));
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
+    }
+
+    /** JDK 9+: exports {@code jdk.internal.misc} to {@code definer}'s module, which nothing else is in. */
+    private static void exportUnsafeTo(Instrumentation inst, Class<?> definer) throws Exception {
+        Class<?> moduleClass = Class.forName("java.lang.Module");
+        Method getModule = Class.class.getMethod("getModule");
+        Object javaBase = getModule.invoke(Object.class);
+        Object own = getModule.invoke(definer);
+        Method redefine = Instrumentation.class.getMethod("redefineModule", moduleClass, Set.class, Map.class,
+                Map.class, Set.class, Map.class);
+        redefine.invoke(inst, javaBase, Collections.emptySet(),
+                Collections.singletonMap("jdk.internal.misc", Collections.singleton(own)),
+                Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
     }
 
     private static boolean alreadyDefined(String name) {
@@ -74,76 +102,19 @@ final class BootDefiner {
         }
     }
 
-    private static void defineInBootLoader(Instrumentation inst, Class<?> anchor, List<String> names,
-                                           List<byte[]> classes) throws Exception {
-        Method define;
-        Object unsafe;
-        if (isJava9OrLater()) {
-            Class<?> moduleClass = Class.forName("java.lang.Module");
-            Method getModule = Class.class.getMethod("getModule");
-            Object javaBase = getModule.invoke(Object.class);
-            Object ours = getModule.invoke(anchor);
-            Method redefine = Instrumentation.class.getMethod("redefineModule", moduleClass, Set.class, Map.class,
-                    Map.class, Set.class, Map.class);
-            redefine.invoke(inst, javaBase, Collections.emptySet(),
-                    Collections.singletonMap("jdk.internal.misc", Collections.singleton(ours)),
-                    Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
-            Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
-            unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
-            define = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
-                    ClassLoader.class, ProtectionDomain.class);
-        } else {
-            Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
-            Field f = unsafeClass.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            unsafe = f.get(null);
-            define = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
-                    ClassLoader.class, ProtectionDomain.class);
-        }
-        // interfaces and supertypes first: retry what failed until nothing is left or nothing progresses
-        List<Integer> pending = new ArrayList<Integer>();
-        for (int i = 0; i < names.size(); i++) {
-            pending.add(i);
-        }
-        Throwable last = null;
-        while (!pending.isEmpty()) {
-            List<Integer> next = new ArrayList<Integer>();
-            for (int i : pending) {
-                byte[] b = classes.get(i);
-                try {
-                    define.invoke(unsafe, names.get(i), b, 0, b.length, null, null);
-                } catch (java.lang.reflect.InvocationTargetException e) {
-                    if (e.getCause() instanceof LinkageError && alreadyDefined(names.get(i))) {
-                        continue;
-                    }
-                    last = e.getCause();
-                    next.add(i);
-                }
-            }
-            if (next.size() == pending.size()) {
-                throw new IllegalStateException("cannot define " + names.get(next.get(0)), last);
-            }
-            pending = next;
-        }
-    }
-
-    private static void appendToBootPath(Instrumentation inst, List<String> names, List<byte[]> classes)
-            throws Exception {
-        File tmp = File.createTempFile("dsd-agent-bridge", ".jar");
-        tmp.deleteOnExit();
-        try (JarOutputStream out = new JarOutputStream(new FileOutputStream(tmp))) {
-            for (int i = 0; i < names.size(); i++) {
-                out.putNextEntry(new JarEntry(names.get(i).replace('.', '/') + ".class"));
-                out.write(classes.get(i));
-                out.closeEntry();
-            }
-        }
-        inst.appendToBootstrapClassLoaderSearch(new JarFile(tmp));
-    }
-
     private static boolean isJava9OrLater() {
         String v = System.getProperty("java.specification.version", "1.8");
         return !v.startsWith("1.");
     }
 
+    /** Parent: the boot loader, so {@link BootDefineCall} sees only the JDK. Unreachable once used. */
+    private static final class OneShotLoader extends ClassLoader {
+        OneShotLoader() {
+            super(null);
+        }
+
+        Class<?> define(String name, byte[] b) {
+            return defineClass(name, b, 0, b.length);
+        }
+    }
 }

@@ -16,9 +16,17 @@ public final class Bridge {
     private Bridge() {
     }
 
-    /** Called once by the agent's starter. */
-    public static void install(Sink s) {
+    /**
+     * Called once by the agent's starter. This class is public in the boot loader, so any code can call
+     * this too: only the first non-null sink counts, and every later call is ignored, so no application
+     * can take the agent's sink over or switch it off. Returns whether {@code s} was installed.
+     */
+    public static synchronized boolean install(Sink s) {
+        if (sink != null || s == null) {
+            return false;
+        }
         sink = s;
+        return true;
     }
 
     /** Calls made before the sink was installed; reported as telemetry. */

@@ -6,7 +6,7 @@ package io.dsdagent.agent.instrument;
  * cannot be a target, so it is rejected without parsing it, without allocation, and without reading
  * anything past the constant pool.
  */
-final class ClassFileScan {
+public final class ClassFileScan {
     private ClassFileScan() {
     }
 
@@ -14,7 +14,7 @@ final class ClassFileScan {
      * True if an entry equals one of {@code wanted}, or starts with one of {@code prefixes}; also true for
      * bytes that do not parse (the full matcher decides then).
      */
-    static boolean mentionsAny(byte[] b, byte[][] wanted, byte[][] prefixes) {
+    public static boolean mentionsAny(byte[] b, byte[][] wanted, byte[][] prefixes) {
         if (b.length < 10 || (b[0] & 0xFF) != 0xCA || (b[1] & 0xFF) != 0xFE || (b[2] & 0xFF) != 0xBA
                 || (b[3] & 0xFF) != 0xBE) {
             return true;

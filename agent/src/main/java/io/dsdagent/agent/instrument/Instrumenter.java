@@ -3,6 +3,9 @@ package io.dsdagent.agent.instrument;
 import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.annotation.MethodsModule;
 import io.dsdagent.agent.instrument.api.ApiModule;
+import io.dsdagent.agent.instrument.classloader.ClassLoaderSupport;
+import io.dsdagent.agent.instrument.jboss.JBossModulesSupport;
+import io.dsdagent.agent.instrument.osgi.OsgiSupport;
 import io.dsdagent.agent.instrument.servlet.ServletModule;
 import io.dsdagent.agent.log.Log;
 
@@ -30,6 +33,12 @@ public final class Instrumenter {
         new ServletModule(),
     };
 
+    /**
+     * Class loaders that would refuse the bridge package (JBoss Modules, OSGi, then any other loader's
+     * {@code loadClass}): each makes it visible, or marks its loaders blind, before anything is woven.
+     */
+    static final LoaderSupport[] LOADERS = {new JBossModulesSupport(), new OsgiSupport(), new ClassLoaderSupport()};
+
     /** The enabled instrumentations by name, comma-separated, or {@code nothing}. */
     public static String enabledNames(Config config) {
         StringBuilder sb = new StringBuilder();
@@ -52,6 +61,13 @@ public final class Instrumenter {
         WeavingTransformer t = transformer(enabled, config, agent);
         if (t == null) {
             return;
+        }
+        for (LoaderSupport l : LOADERS) {
+            try {
+                l.install(inst, config, config.instrumentationEnabled(l.name()), lateAttach);
+            } catch (Throwable e) {
+                Log.warn("could not let " + l.name() + " class loaders see the agent's bridge: " + e);
+            }
         }
         inst.addTransformer(t, true);
         if (lateAttach) {

@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * The agent's one transformer: rejects, from the class name or the constant pool alone, every class that
  * matches none of the modules' triggers ({@link ClassFileScan}); hands the rest to the {@link Weaver}.
- * A class that fails to weave is left as it was, with one line on stderr.
+ * A class that fails to weave is left as it was, with one line on stderr; so is every class of a loader
+ * that cannot see the bridge ({@link LoaderVisibility}).
  *
  * <p>Re-entrancy: weaving reads supertypes' class files through the class's loader, and a loader may
  * load classes to answer, which calls this transformer again on the same thread. Those nested calls
@@ -43,7 +44,8 @@ public final class WeavingTransformer implements ClassFileTransformer {
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
         try {
             if (classfileBuffer == null || className == null || ignored(className)
-                    || !candidate(className, classfileBuffer) || busy.get() != null) {
+                    || !candidate(className, classfileBuffer) || LoaderVisibility.cannotSee(loader)
+                    || busy.get() != null) {
                 return null;
             }
             busy.set(Boolean.TRUE);
@@ -71,7 +73,7 @@ public final class WeavingTransformer implements ClassFileTransformer {
     }
 
     /** JDK, the agent's own and its relocated libraries' classes are never woven. */
-    static boolean ignored(String internalName) {
+    public static boolean ignored(String internalName) {
         return internalName.startsWith("java/") || internalName.startsWith("jdk/") || internalName.startsWith("sun/")
                 || internalName.startsWith("com/sun/") || internalName.startsWith("io/dsdagent/agent/");
     }

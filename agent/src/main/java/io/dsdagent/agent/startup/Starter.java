@@ -39,7 +39,10 @@ public final class Starter {
     private Starter() {
     }
 
-    /** {@code t0}: {@code System.nanoTime()} when the JVM entered {@code premain}/{@code agentmain}. */
+    /**
+     * {@code t0}: {@code System.nanoTime()} when the JVM entered {@code premain}/{@code agentmain};
+     * {@code inst} is null when the bridge could not be defined in the boot loader: nothing is woven.
+     */
     public static void start(String agentArgs, Instrumentation inst, final boolean lateAttach, final long t0) {
         final Config config = Config.fromSystem(agentArgs);
         Log.setLevel(config.logLevel);
@@ -56,12 +59,13 @@ public final class Starter {
                 Recorder.defaultStripes(), config.constantTags);
         Recorder recorder = new Recorder(registry, telemetry, Recorder.defaultStripes(), config.queueSize);
         final AtomicReference<byte[]> origin = new AtomicReference<byte[]>(new byte[0]);
+        final boolean weaving = inst != null;
         long offset = ThreadLocalRandom.current().nextLong(config.flushIntervalMillis);
         Aggregator aggregator = new Aggregator(recorder, new Aggregator.PackerFactory() {
             @Override
             public Packer create() {
                 awaitPremainReturned();
-                started(config, lateAttach, t0);
+                started(config, weaving, lateAttach, t0);
                 byte[] suffix = Origin.suffix(config);
                 origin.set(suffix);
                 return new Packer(Transports.create(config, telemetry), telemetry, suffix);
@@ -75,13 +79,15 @@ public final class Starter {
         aggregator.start();
         running = aggregator;
         try {
-            Instrumenter.install(inst, config, new AgentServices(recorder, telemetry,
-                    new java.util.function.Consumer<io.dsdagent.agent.instrument.MethodSink>() {
-                        @Override
-                        public void accept(io.dsdagent.agent.instrument.MethodSink m) {
-                            sink.setMethods(m);
-                        }
-                    }), lateAttach);
+            if (inst != null) {
+                Instrumenter.install(inst, config, new AgentServices(recorder, telemetry,
+                        new java.util.function.Consumer<io.dsdagent.agent.instrument.MethodSink>() {
+                            @Override
+                            public void accept(io.dsdagent.agent.instrument.MethodSink m) {
+                                sink.setMethods(m);
+                            }
+                        }), lateAttach);
+            }
         } catch (Throwable t) {
             Log.error("instrumentation disabled: " + t + " (the API, counts and samplers still work)");
         }
@@ -115,11 +121,11 @@ public final class Starter {
     }
 
     /** The start-up line, on the agent thread; the time is until {@code premain} returned. */
-    private static void started(Config config, boolean lateAttach, long t0) {
+    private static void started(Config config, boolean weaving, boolean lateAttach, long t0) {
         Log.info("dsd-agent " + Version.get() + " sending to " + config.destination
                 + " (" + config.destinationSource + "), flush every " + config.flushIntervalMillis + " ms"
                 + (config.constantTags.isEmpty() ? "" : ", tags " + String.join(",", config.constantTags))
-                + "; instrumenting " + Instrumenter.enabledNames(config)
+                + "; instrumenting " + (!weaving ? "nothing" : Instrumenter.enabledNames(config))
                 + "; sampling " + sampled(config)
                 + (lateAttach ? "; late attach" : "")
                 + "; started in " + (premainNanos - t0) / 1000000 + " ms");

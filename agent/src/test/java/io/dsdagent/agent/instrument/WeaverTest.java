@@ -1,6 +1,5 @@
 package io.dsdagent.agent.instrument;
 
-import io.dsdagent.bootstrap.Bridge;
 import io.dsdagent.bootstrap.Sink;
 import io.dsdagent.fixture.weave.Target;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +31,7 @@ class WeaverTest {
 
     @BeforeEach
     void install() {
-        Bridge.install(new Sink() {
+        TestBridge.set(new Sink() {
             @Override public int register(int type, String name, String[] tags) {
                 calls.add("register " + type + " " + name + " " + tags.length);
                 return 42;
@@ -62,7 +61,7 @@ class WeaverTest {
 
     @AfterEach
     void uninstall() {
-        Bridge.install(null);
+        TestBridge.set(null);
     }
 
     /** Hooks the named methods: CALL with the two first parameters (or THIS), return passed; {@code register} replaced. */

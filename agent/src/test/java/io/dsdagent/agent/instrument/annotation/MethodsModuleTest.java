@@ -2,11 +2,11 @@ package io.dsdagent.agent.instrument.annotation;
 
 import io.dsdagent.agent.config.TimedMethodsSetting;
 import io.dsdagent.agent.instrument.Instrumenter;
+import io.dsdagent.agent.instrument.TestBridge;
 import io.dsdagent.agent.record.ContextInfo;
 import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
 import io.dsdagent.agent.telemetry.Telemetry;
-import io.dsdagent.bootstrap.Bridge;
 import io.dsdagent.bootstrap.Sink;
 import io.dsdagent.agent.log.Log;
 import io.dsdagent.fixture.methods.Defaults;
@@ -66,7 +66,7 @@ class MethodsModuleTest {
         Recorder recorder = new Recorder(registry, telemetry, 4, 1 << 16);
         table = new MethodTable(registry, recorder, telemetry);
         rec = new Recorded(registry, recorder);
-        Bridge.install(new TableSink(table, telemetry));
+        TestBridge.set(new TableSink(table, telemetry));
         MethodRules rules = new MethodRules(true, true,
                 TimedMethodsSetting.parse(Listed.class.getName() + "[alpha];" + ListedAll.class.getName() + "[*]"),
                 Registry.TIMER);
@@ -83,7 +83,7 @@ class MethodsModuleTest {
     static void uninstall() {
         assertEquals(0, telemetry.adviceErrors(), "advice errors");
         inst.removeTransformer(transformer);
-        Bridge.install(null);
+        TestBridge.set(null);
     }
 
     private static String[] tags(String method, String... more) {

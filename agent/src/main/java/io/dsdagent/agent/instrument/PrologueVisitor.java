@@ -1,0 +1,90 @@
+package io.dsdagent.agent.instrument;
+
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+/**
+ * Puts a short prologue at the start of the methods a subclass picks and changes nothing else: the
+ * shape of the agent's class-loader shortcuts (an OSGi framework's boot-delegation decision, a loader's
+ * {@code loadClass}). The prologue either returns early or reaches {@link #resume}, where the method's
+ * own code starts. No member is added (legal on retransformation), and the frames the prologue needs are
+ * written out in full from the method's entry locals, so no frame is recomputed and no class is loaded
+ * to do so. Read the class with {@code EXPAND_FRAMES}: the original frames must be full ones too.
+ */
+public abstract class PrologueVisitor extends ClassVisitor {
+    private String owner;
+    private boolean frames;
+    private boolean patched;
+
+    protected PrologueVisitor(ClassVisitor next) {
+        super(Opcodes.ASM9, next);
+    }
+
+    /** Whether a method got the prologue. */
+    public final boolean patched() {
+        return patched;
+    }
+
+    /** Whether the method (never abstract or native) gets the prologue. */
+    protected abstract boolean wants(int access, String name, String desc);
+
+    /** Writes the prologue through {@code mv}, ending with {@link #resume}; {@code locals} as for {@link #frame}. */
+    protected abstract void prologue(MethodVisitor mv, Object[] locals);
+
+    @Override
+    public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+        owner = name;
+        frames = (version & 0xFFFF) >= Opcodes.V1_6;
+        super.visit(version, access, name, signature, superName, interfaces);
+    }
+
+    @Override
+    public MethodVisitor visitMethod(int access, String name, String desc, String signature, String[] exceptions) {
+        MethodVisitor mv = super.visitMethod(access, name, desc, signature, exceptions);
+        if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0 || !wants(access, name, desc)) {
+            return mv;
+        }
+        patched = true;
+        final Object[] locals = entryLocals((access & Opcodes.ACC_STATIC) != 0, desc);
+        return new MethodVisitor(Opcodes.ASM9, mv) {
+            @Override
+            public void visitCode() {
+                super.visitCode();
+                prologue(mv, locals);
+            }
+        };
+    }
+
+    /** A full frame at this point: the method's entry {@code locals} and {@code stack}, if the class has frames. */
+    protected final void frame(MethodVisitor mv, Object[] locals, Object... stack) {
+        if (frames) {
+            mv.visitFrame(Opcodes.F_NEW, locals.length, locals, stack.length, stack);
+        }
+    }
+
+    /** Where the method's own code starts: {@code label}, its frame, and a NOP, so two frames never share an offset. */
+    protected final void resume(MethodVisitor mv, Label label, Object[] locals) {
+        mv.visitLabel(label);
+        frame(mv, locals);
+        mv.visitInsn(Opcodes.NOP);
+    }
+
+    private Object[] entryLocals(boolean isStatic, String desc) {
+        Type[] args = Type.getArgumentTypes(desc);
+        Object[] locals = new Object[args.length + (isStatic ? 0 : 1)];
+        int i = 0;
+        if (!isStatic) {
+            locals[i++] = owner;
+        }
+        for (Type t : args) {
+            int sort = t.getSort();
+            locals[i++] = sort == Type.OBJECT || sort == Type.ARRAY ? t.getInternalName()
+                    : sort == Type.LONG ? Opcodes.LONG : sort == Type.DOUBLE ? Opcodes.DOUBLE
+                    : sort == Type.FLOAT ? Opcodes.FLOAT : Opcodes.INTEGER;
+        }
+        return locals;
+    }
+}

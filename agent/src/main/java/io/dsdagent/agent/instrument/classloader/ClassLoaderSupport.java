@@ -1,0 +1,91 @@
+package io.dsdagent.agent.instrument.classloader;
+
+import io.dsdagent.agent.config.Config;
+import io.dsdagent.agent.instrument.ClassFileScan;
+import io.dsdagent.agent.instrument.LoaderSupport;
+import io.dsdagent.agent.instrument.LoaderVisibility;
+import io.dsdagent.agent.instrument.WeavingTransformer;
+import io.dsdagent.agent.log.Log;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.nio.charset.StandardCharsets;
+import java.security.ProtectionDomain;
+
+/**
+ * Every other class loader: an application's or library's own loader (child-first webapp and plugin
+ * loaders, ones that hide packages) gets {@link LoadClassShortcut}, as the Datadog and OpenTelemetry
+ * agents instrument every {@code ClassLoader.loadClass}. Only classes whose constant pool names
+ * {@code loadClass} with one of its descriptors are parsed; only those that declare such a method are
+ * rewritten (a method of that name and shape outside a class loader gets the same harmless shortcut).
+ * JDK loaders are never touched: they delegate to the boot loader already.
+ */
+public final class ClassLoaderSupport implements LoaderSupport {
+    private static final byte[][] NAME = {bytes(LoadClassShortcut.NAME)};
+    private static final byte[][] DESCS = {bytes(LoadClassShortcut.DESC), bytes(LoadClassShortcut.DESC_RESOLVE)};
+    private static final byte[][] NONE = new byte[0][];
+
+    @Override
+    public String name() {
+        return "classloader";
+    }
+
+    @Override
+    public void install(Instrumentation inst, Config config, boolean enabled, boolean lateAttach) {
+        if (!enabled) {
+            return;
+        }
+        inst.addTransformer(new Transformer(), true);
+        if (lateAttach) {
+            for (Class<?> c : inst.getAllLoadedClasses()) {
+                if (ClassLoader.class.isAssignableFrom(c) && !WeavingTransformer.ignored(c.getName().replace('.', '/'))
+                        && inst.isModifiableClass(c)) {
+                    try {
+                        inst.retransformClasses(c);
+                    } catch (Throwable t) {
+                        Log.warnOnce("shortcut-" + c.getName(), "could not let the class loader " + c.getName()
+                                + " see the agent's bridge (" + t + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code classFile} with the shortcut for names starting with {@code prefix} (the bridge package and a
+     * dot) in its {@code loadClass} methods; null if it declares none.
+     */
+    static byte[] rewrite(byte[] classFile, String prefix) {
+        ClassReader r = new ClassReader(classFile);
+        ClassWriter w = new ClassWriter(r, ClassWriter.COMPUTE_MAXS);
+        LoadClassShortcut v = new LoadClassShortcut(w, prefix);
+        r.accept(v, ClassReader.EXPAND_FRAMES);
+        return v.patched() ? w.toByteArray() : null;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static final class Transformer implements ClassFileTransformer {
+        @Override
+        public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain pd,
+                                byte[] classFile) {
+            if (className == null || classFile == null || WeavingTransformer.ignored(className)
+                    || !ClassFileScan.mentionsAny(classFile, NAME, NONE)
+                    || !ClassFileScan.mentionsAny(classFile, DESCS, NONE)) {
+                return null;
+            }
+            try {
+                return rewrite(classFile, LoaderVisibility.BRIDGE_PACKAGE + ".");
+            } catch (Throwable t) {
+                String name = className.replace('/', '.');
+                Log.warnOnce("shortcut-" + name, "could not let the class loader " + name
+                        + " see the agent's bridge (" + t + "); left unchanged");
+                return null;
+            }
+        }
+    }
+}
