@@ -181,7 +181,9 @@ public final class Aggregator implements Runnable {
      * shutdown hook: the thread that called {@code System.exit} waits here, at most that long.
      */
     public void stop(long timeoutMillis) {
-        finalDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis) / 2;
+        // a quarter of the bound for writers caught mid-call; the final send may wait up to half more
+        // (SendWait's final budget), so drain + send end inside the bound with a quarter to spare
+        finalDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis) / 4;
         stopping = true;
         Thread t = thread;
         if (t == null) {
