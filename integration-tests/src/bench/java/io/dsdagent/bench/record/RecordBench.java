@@ -10,7 +10,8 @@ import java.io.File;
 
 /**
  * Runs the recording-cost benchmarks in one JMH run ({@code ./bench.sh record}; any JMH option may be
- * added). It picks a free UDP port and hands it to every fork ({@code -Dbench.sink.port}, and to
+ * added) and closes with {@link RecordSummary}'s table: every subject on 1 and 2 threads as a ratio to the
+ * clock floor of the same run. It picks a free UDP port and hands it to every fork ({@code -Dbench.sink.port}, and to
  * dsd-agent as {@code -Ddd.dogstatsd.url}, which it reads in {@code premain}, before a benchmark could
  * tell it); each fork drains that port with a {@link Sink}, so every subject sends to a real receiver
  * and its sends succeed, as they would towards a Datadog Agent. (A port with nothing listening would
@@ -45,6 +46,6 @@ public final class RecordBench {
         if (cli.getIncludes().isEmpty()) {
             b.include("io\\.dsdagent\\.bench\\.record\\.");
         }
-        new Runner(b.build()).run();
+        RecordSummary.print(new Runner(b.build()).run());
     }
 }
