@@ -53,7 +53,8 @@ public final class Instrumenter {
         if (t == null) {
             return;
         }
-        inst.addTransformer(t, true);
+        // debug: the same transformer, measured (MeasuredTransformer); otherwise nothing in between
+        inst.addTransformer(Log.debugEnabled() ? new MeasuredTransformer(t) : t, true);
         if (lateAttach) {
             retransformLoaded(inst, t);
         }
