@@ -9,8 +9,11 @@
 #                                     to a UDP receiver: values, datagrams, bytes, packet fill
 #   ./bench.sh overhead [options]     start-up (JDK 17 default CDS, JDK 25 AOT cache), wrk throughput and
 #                                     latency, RSS and heap of a Jetty 12 app: no agent, dsd-agent, the
-#                                     OpenTelemetry Java agent and dd-java-agent (downloaded from Maven Central)
-#                                     options: --runs N (5), --wrk-seconds S (15), --parts startup,throughput, --rounds R (2)
+#                                     OpenTelemetry Java agent and dd-java-agent (downloaded from Maven Central),
+#                                     and start-up of the Spring Boot 3.5 app of it-apps/springboot as an
+#                                     executable jar (java -jar; median of paired differences over interleaved rounds)
+#                                     options: --runs N (5), --wrk-seconds S (15), --parts startup,springboot,throughput,
+#                                     --rounds R (2, throughput), --springboot-rounds R (5, at least 5)
 #   ./bench.sh all                    record and wire
 #
 # JMH results also go to integration-tests/target/bench-record.json.
@@ -36,7 +39,8 @@ overhead() {
   # jars only: class-data sharing and the AOT cache ignore classes in directories
   appcp="$PWD/$(ls integration-tests/target/dsd-agent-integration-tests-*.jar | head -1):$(cat integration-tests/target/app.classpath)"
   java -cp "$cp" io.dsdagent.bench.overhead.Overhead --cp "$appcp" --agent "$PWD/agent/target/dsd-agent.jar" \
-    --otel "$PWD/$peers/opentelemetry-javaagent-$otel.jar" --dd "$PWD/$peers/dd-java-agent-$dd.jar" "$@"
+    --otel "$PWD/$peers/opentelemetry-javaagent-$otel.jar" --dd "$PWD/$peers/dd-java-agent-$dd.jar" \
+    --springboot-jar "$(ls "$PWD"/it-apps/springboot/target/dsd-agent-it-app-springboot-*-exec.jar | head -1)" "$@"
 }
 case "$what" in
   record) record "$@" ;;
