@@ -3,8 +3,9 @@
 # integration-tests/src/bench are compiled only with the Maven profile `bench`.
 #
 #   ./bench.sh record [JMH options]   recording cost of one timing: dsd-agent vs java-dogstatsd-client vs
-#                                     Micrometer StatsD vs a bare System.nanoTime() pair; 1 and 2 threads,
-#                                     JMH's GC profiler (ns/op and B/op)
+#                                     Micrometer StatsD vs a bare System.nanoTime() pair, and an empty @Timed
+#                                     method and a woven servlet request measured whole; 1 and 2 threads,
+#                                     JMH's GC profiler (ns/op and B/op); closes with ratios to the clock floor
 #   ./bench.sh wire                   wire cost of 1,000,000 timings over 100 contexts through each client
 #                                     to a UDP receiver: values, datagrams, bytes, packet fill
 #   ./bench.sh overhead [options]     start-up (JDK 17 default CDS, JDK 25 AOT cache), wrk throughput and
