@@ -19,6 +19,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * wall time. The first class handed to the weaver is reported on its own: it pays for loading the
  * weaver's and ASM's classes. Class-file reads for supertypes ({@link Resources#classFile}) are counted
  * inside the weaver's share. One {@code DEBUG} line per 1,000 classes, and one at exit.
+ *
+ * <p>It takes the {@link ThreadMXBean} in {@code premain}, before any class it measures: a plain
+ * {@code java.lang.management} getter, which creates no MBean server and touches no
+ * {@code java.util.logging}; taking it later, inside a transform, would load classes into the very
+ * transformer being measured.
  */
 final class MeasuredTransformer implements ClassFileTransformer {
     private static final int SKIPPED = 0;
