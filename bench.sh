@@ -25,8 +25,9 @@ shift || true
 mvn -B -q -Pbench -pl integration-tests -am -DskipTests package
 cp="integration-tests/target/classes:$(cat integration-tests/target/app.classpath)"
 record() {
-  java -cp "$cp" io.dsdagent.bench.record.RecordBench -bm avgt -tu ns -f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc \
-    -rf json -rff integration-tests/target/bench-record.json "$@"
+  # defaults (-bm avgt -tu ns -f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc, JSON results) are RecordBench's, each
+  # overridable here: JMH refuses an option given twice
+  java -cp "$cp" io.dsdagent.bench.record.RecordBench "$@"
 }
 wire() {
   java -cp "$cp" io.dsdagent.bench.wire.WireCost "$@"
