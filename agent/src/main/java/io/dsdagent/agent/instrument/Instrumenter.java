@@ -69,7 +69,8 @@ public final class Instrumenter {
                 Log.warn("could not let " + l.name() + " class loaders see the agent's bridge: " + e);
             }
         }
-        inst.addTransformer(t, true);
+        // debug: the same transformer, measured (MeasuredTransformer); otherwise nothing in between
+        inst.addTransformer(Log.debugEnabled() ? new MeasuredTransformer(t) : t, true);
         if (lateAttach) {
             retransformLoaded(inst, t);
         }

@@ -3,6 +3,7 @@ package io.dsdagent.agent.instrument;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Reads class files and other resources whole. */
 public final class Resources {
@@ -38,6 +39,7 @@ public final class Resources {
      * to the system loader (JDK types seen from any loader); null if none can be read.
      */
     public static byte[] classFile(ClassLoader loader, String internalName) {
+        long t0 = measured ? System.nanoTime() : 0;
         String res = internalName + ".class";
         try {
             InputStream in = loader != null ? loader.getResourceAsStream(res) : null;
@@ -47,6 +49,30 @@ public final class Resources {
             return in == null ? null : readAll(in);
         } catch (Exception e) {
             return null;
+        } finally {
+            if (measured) {
+                READS.incrementAndGet();
+                READ_NANOS.addAndGet(System.nanoTime() - t0);
+            }
         }
+    }
+
+    /** Debug only ({@link MeasuredTransformer}): set once, before any class is transformed. */
+    private static volatile boolean measured;
+    private static final AtomicLong READS = new AtomicLong();
+    private static final AtomicLong READ_NANOS = new AtomicLong();
+
+    static void measureReads() {
+        measured = true;
+    }
+
+    /** Class files read by {@link #classFile} since {@link #measureReads}. */
+    static long reads() {
+        return READS.get();
+    }
+
+    /** Wall time spent in {@link #classFile}, in nanoseconds (the read blocks, so wall time is its cost). */
+    static long readNanos() {
+        return READ_NANOS.get();
     }
 }

@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * <li>throughput: wrk on loopback, same threads, connections and duration for each, after a warm-up;</li>
  * <li>memory: RSS of the process and heap in use after a full GC, after the throughput run.</li>
  * </ul>
+ * It also times a Spring Boot executable jar's start-up ({@link SpringBootStartup}).
  * Every agent sends to a UDP sink of this harness; nothing else is reachable (no Datadog Agent, no
  * OpenTelemetry collector: its exporters are {@code none}).
  */
@@ -51,7 +52,7 @@ public final class Overhead {
 
     private final Path work;
     private final String cp;
-    private final List<Cfg> cfgs = new ArrayList<>();
+    final List<Cfg> cfgs = new ArrayList<>();
     private final int sinkPort;
 
     Overhead(Path work, String cp, String agentJar, String otelJar, String ddJar, int sinkPort) {
@@ -82,7 +83,7 @@ public final class Overhead {
         String jdk25 = a.getOrDefault("jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64");
         int runs = Integer.parseInt(a.getOrDefault("runs", "5"));
         int wrkSeconds = Integer.parseInt(a.getOrDefault("wrk-seconds", "15"));
-        String parts = a.getOrDefault("parts", "startup,throughput");
+        String parts = a.getOrDefault("parts", "startup,springboot,throughput");
         try (DatagramChannel sink = DatagramChannel.open()) {
             sink.bind(new InetSocketAddress("127.0.0.1", 0));
             Thread drain = new Thread(() -> {
@@ -109,27 +110,40 @@ public final class Overhead {
                     o.startup("JDK 25, AOT cache trained with each", jdk25, runs, true);
                 }
             }
+            if (parts.contains("springboot")) {
+                new SpringBootStartup(o, Path.of(a.get("springboot-jar")))
+                        .run(jdk17, Integer.parseInt(a.getOrDefault("springboot-rounds", "5")));
+            }
             if (parts.contains("throughput")) {
                 o.throughput(jdk17, wrkSeconds, Integer.parseInt(a.getOrDefault("rounds", "2")));
             }
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
     private Process launch(String jdk, Cfg c, List<String> extra, String... appArgs) throws IOException {
+        List<String> app = new ArrayList<>(extra);
+        app.add("-cp");
+        app.add(cp);
+        app.add("io.dsdagent.it.apps.StartupApp");
+        app.addAll(Arrays.asList(appArgs));
+        return launch(jdk, c, app);
+    }
+
+    /**
+     * Starts {@code jdk}'s java with the configuration's JVM arguments, then {@code app} (more JVM
+     * arguments and what to run), with only the configuration's agent variables in its environment.
+     */
+    Process launch(String jdk, Cfg c, List<String> app) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(jdk + "/bin/java");
         cmd.addAll(c.jvmArgs);
-        cmd.addAll(extra);
-        cmd.add("-cp");
-        cmd.add(cp);
-        cmd.add("io.dsdagent.it.apps.StartupApp");
-        cmd.addAll(Arrays.asList(appArgs));
+        cmd.addAll(app);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("DD_") || k.startsWith("DSD_AGENT_")
                 || k.startsWith("OTEL_") || k.contains("JAVA_OPTIONS") || k.equals("JAVA_TOOL_OPTIONS"));
@@ -140,7 +154,7 @@ public final class Overhead {
         return pb.start();
     }
 
-    private static String get(int port, String path) {
+    static String get(int port, String path) {
         try {
             HttpURLConnection h = (HttpURLConnection) new URL("http://127.0.0.1:" + port + path).openConnection();
             h.setConnectTimeout(200);
@@ -156,7 +170,7 @@ public final class Overhead {
         }
     }
 
-    private static void stop(Process p) throws InterruptedException {
+    static void stop(Process p) throws InterruptedException {
         p.destroy();
         if (!p.waitFor(20, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
@@ -177,7 +191,7 @@ public final class Overhead {
     }
 
     /** Polls {@code /hello} until it answers 200; fails if the process exits or 120 s pass after {@code t0}. */
-    private void awaitFirstResponse(Process p, int port, Cfg c, long t0) throws InterruptedException {
+    void awaitFirstResponse(Process p, int port, Cfg c, long t0) throws InterruptedException {
         while (get(port, "/hello") == null) {
             if (!p.isAlive()) {
                 throw new IllegalStateException(c.name + " exited; see " + work);
@@ -270,7 +284,7 @@ public final class Overhead {
         }
     }
 
-    private List<Cfg> rotated(int r) {
+    List<Cfg> rotated(int r) {
         List<Cfg> order = new ArrayList<>(cfgs);
         java.util.Collections.rotate(order, -(r % order.size()));
         return order;
@@ -343,18 +357,18 @@ public final class Overhead {
         return -1;
     }
 
-    private static double median(List<Double> v) {
+    static double median(List<Double> v) {
         List<Double> s = new ArrayList<>(v);
         s.sort(null);
         int n = s.size();
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
-    private static double min(List<Double> v) {
+    static double min(List<Double> v) {
         return v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
     }
 
-    private static double max(List<Double> v) {
+    static double max(List<Double> v) {
         return v.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     }
 }

@@ -13,8 +13,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 import java.lang.reflect.Field;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * dsd-agent: {@link Timer#record(long)} on a handle resolved once, in a fork that runs with
@@ -52,27 +50,8 @@ public class DsdAgentTimer {
         timer.record(v.nanos());
     }
 
-    /** Waits for the next flush (every second in these forks), which carries everything recorded so far. */
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        long flushes = sink.snapshot().agentFlushes();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (sink.snapshot().agentFlushes() < flushes + 2 && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        }
-        Sink.Stats s = sink.snapshot();
-        // "recorded" also counts the gauges the agent's own samplers set (runtime metrics, sockstat), a few
-        // dozen per flush; the timer values are those received
-        long attempted = s.metricWeighted() + s.agentDropped();
-        System.out.printf("%n[sink] dsd-agent: %d flushes; timer values received (weighted) %,d, dropped %,d %s:"
-                        + " %.2f%% of calls took the drop path; telemetry recorded %,d (incl. sampler gauges);"
-                        + " %,d datagrams, %,d bytes%n",
-                s.agentFlushes(), s.metricWeighted(), s.agentDropped(), s.agentDroppedByReason(),
-                attempted == 0 ? 0.0 : 100.0 * s.agentDropped() / attempted, s.agentRecorded(),
-                s.datagrams(), s.bytes());
-        if (s.agentFlushes() == 0) {
-            throw new IllegalStateException("no flush from dsd-agent reached the sink");
-        }
-        sink.close();
+        AgentFork.report(sink, "Timer.record(nanos)");
     }
 }

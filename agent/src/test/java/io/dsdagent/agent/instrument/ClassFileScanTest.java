@@ -1,0 +1,108 @@
+package io.dsdagent.agent.instrument;
+
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Opcodes;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The constant-pool prefilter: it must find every class that mentions a trigger (a class it misses is
+ * never woven), whatever the entries' lengths and first bytes, and reject the rest.
+ */
+class ClassFileScanTest {
+    private static byte[] classWith(String... utf8) {
+        ClassWriter w = new ClassWriter(0);
+        w.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, "x/Scanned", null, "java/lang/Object", null);
+        for (String s : utf8) {
+            w.newUTF8(s);
+        }
+        w.visitEnd();
+        return w.toByteArray();
+    }
+
+    private static byte[][] bytes(String... s) {
+        byte[][] b = new byte[s.length][];
+        for (int i = 0; i < s.length; i++) {
+            b[i] = s[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return b;
+    }
+
+    @Test
+    void findsServletEntryDescriptorsAndAnnotationsAndRejectsAClassNamingNone() {
+        byte[][] wanted = bytes("Lio/dsdagent/annotation/Timed;", "()Ljakarta/servlet/AsyncContext;");
+        byte[][] prefixes = bytes("(Ljakarta/servlet/ServletRequest;Ljakarta/servlet/ServletResponse;");
+        assertTrue(ClassFileScan.mentionsAny(classWith("Lio/dsdagent/annotation/Timed;"), wanted, prefixes));
+        assertTrue(ClassFileScan.mentionsAny(classWith("service",
+                "(Ljakarta/servlet/ServletRequest;Ljakarta/servlet/ServletResponse;Ljakarta/servlet/FilterChain;)V"),
+                wanted, prefixes));
+        assertFalse(ClassFileScan.mentionsAny(classWith("Lio/dsdagent/annotation/Timed", "Lio/dsdagent/annotation/Timed;x",
+                "(Ljakarta/servlet/ServletRequest;)V", "()Ljakarta/servlet/AsyncContext", "run", "(I)V"), wanted, prefixes));
+    }
+
+    @Test
+    void shortEmptyAndNonAsciiTriggersStillMatch() {
+        assertTrue(ClassFileScan.mentionsAny(classWith("run"), bytes("run"), bytes()));
+        assertTrue(ClassFileScan.mentionsAny(classWith("anything"), bytes(), bytes("")));
+        assertTrue(ClassFileScan.mentionsAny(classWith("\u00e9t\u00e9"), bytes("\u00e9t\u00e9"), bytes()));
+        assertFalse(ClassFileScan.mentionsAny(classWith("\u00e9t\u00e0"), bytes("\u00e9t\u00e9"), bytes()));
+    }
+
+    @Test
+    void bytesThatAreNoClassFileOrAreCutShortPassToTheWeaver() {
+        byte[][] wanted = bytes("Lio/dsdagent/annotation/Timed;");
+        assertTrue(ClassFileScan.mentionsAny(new byte[] {1, 2, 3}, wanted, bytes()));
+        byte[] whole = classWith("some/long/enough/Name/That/Is/Cut");
+        byte[] cut = java.util.Arrays.copyOf(whole, whole.length / 2);
+        assertTrue(ClassFileScan.mentionsAny(cut, wanted, bytes()));
+    }
+
+    @Test
+    void agreesWithComparingEveryEntryOnRandomEntriesAndTriggers() {
+        SplittableRandom rnd = new SplittableRandom(18);
+        String alphabet = "(L;/ab\u00e9";
+        for (int round = 0; round < 3000; round++) {
+            List<String> entries = new ArrayList<>(List.of("x/Scanned", "java/lang/Object"));
+            for (int i = rnd.nextInt(12); i > 0; i--) {
+                entries.add(random(rnd, alphabet, rnd.nextInt(9)));
+            }
+            String[] wanted = new String[rnd.nextInt(4)];
+            String[] prefixes = new String[rnd.nextInt(3)];
+            for (int i = 0; i < wanted.length; i++) {
+                wanted[i] = random(rnd, alphabet, 1 + rnd.nextInt(5));
+            }
+            for (int i = 0; i < prefixes.length; i++) {
+                prefixes[i] = random(rnd, alphabet, rnd.nextInt(4));
+            }
+            boolean expected = false;
+            for (String e : entries) {
+                for (String w : wanted) {
+                    expected |= e.equals(w);
+                }
+                for (String w : prefixes) {
+                    expected |= e.getBytes(StandardCharsets.UTF_8).length >= w.getBytes(StandardCharsets.UTF_8).length
+                            && e.startsWith(w);
+                }
+            }
+            byte[] classFile = classWith(entries.subList(2, entries.size()).toArray(new String[0]));
+            assertEquals(expected, ClassFileScan.mentionsAny(classFile, bytes(wanted), bytes(prefixes)),
+                    () -> "entries " + entries + ", wanted " + List.of(wanted) + ", prefixes " + List.of(prefixes));
+        }
+    }
+
+    private static String random(SplittableRandom rnd, String alphabet, int length) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+}
