@@ -47,7 +47,7 @@ class MeasuredTransformerTest {
 
     @Test
     void sortsEachClassByOutcomeAndReturnsWhatTheWovenTransformerReturns() {
-        Module.Matcher runHook = new Module.Matcher() {
+        InstrumentationModule.Matcher runHook = new InstrumentationModule.Matcher() {
             @Override
             public String[] annotations() {
                 return new String[0];
