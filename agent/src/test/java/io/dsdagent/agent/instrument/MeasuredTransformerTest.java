@@ -63,8 +63,8 @@ class MeasuredTransformerTest {
                 return m.name.equals("run") ? Hook.bridgeOnEntry("httpHandedOff") : null;
             }
         };
-        WeavingTransformer inner = Instrumenter.transformer(List.of(Module.CLASS + internal(Targets.Hooked.class),
-                Module.CLASS + internal(Targets.Unhooked.class)), new Weaver(List.of(runHook)));
+        WeavingTransformer inner = Instrumenter.transformer(List.of(InstrumentationModule.CLASS + internal(Targets.Hooked.class),
+                InstrumentationModule.CLASS + internal(Targets.Unhooked.class)), new Weaver(List.of(runHook)));
         MeasuredTransformer t = new MeasuredTransformer(inner);
         ClassLoader loader = Targets.class.getClassLoader();
 
