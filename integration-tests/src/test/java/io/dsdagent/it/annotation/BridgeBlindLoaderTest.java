@@ -20,7 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Guarded weaving with the real agent: annotated methods loaded by a class loader that refuses
  * {@code io.dsdagent.agent.*} (so woven code there gets {@code NoClassDefFoundError} from the bridge
  * call, as under JBoss Modules or OSGi without the bridge exported) return and throw exactly what they
- * do without the agent, while the same class on the class path is measured exactly.
+ * do without the agent, while the same class on the class path is measured exactly. The class-loader
+ * shortcut that lets such loaders see the bridge ({@code DSD_AGENT_INSTRUMENTATION_CLASSLOADER_ENABLED},
+ * tested in {@code LoaderFrameworksTest}) is switched off here, so the guard at the call site is what
+ * keeps the application whole.
  */
 class BridgeBlindLoaderTest {
     private static final int ROUNDS = 200;
@@ -37,6 +40,7 @@ class BridgeBlindLoaderTest {
              ForkedJvm plain = new ForkedJvm(jdk).withoutAgent().main("io.dsdagent.it.apps.BridgeBlindApp", "" + ROUNDS);
              ForkedJvm agent = new ForkedJvm(jdk).env("DD_DOGSTATSD_URL", "udp://127.0.0.1:" + rx.port())
                      .env("DSD_AGENT_MAX_SAMPLES_PER_CONTEXT", "100000")
+                     .env("DSD_AGENT_INSTRUMENTATION_CLASSLOADER_ENABLED", "false")
                      .main("io.dsdagent.it.apps.BridgeBlindApp", "" + ROUNDS)) {
             plain.start();
             agent.start();
