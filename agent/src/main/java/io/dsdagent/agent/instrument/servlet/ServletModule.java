@@ -54,6 +54,9 @@ public final class ServletModule implements InstrumentationModule {
 
     @Override
     public Matcher prepare(Config config, AgentServices agent) {
+        // the runtime side first: late attach runs woven code as soon as it is retransformed
+        agent.routeHttp(new HttpMetrics(agent.registry, agent.recorder, agent.telemetry, config.httpType,
+                config.httpMaxContexts));
         return new ServletMatcher();
     }
 
