@@ -4,6 +4,7 @@ import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.AgentServices;
 import io.dsdagent.agent.instrument.ClassInfo;
 import io.dsdagent.agent.instrument.Hook;
+import io.dsdagent.agent.instrument.http.HttpMetrics;
 import io.dsdagent.agent.instrument.HookTable;
 import io.dsdagent.agent.instrument.MethodInfo;
 import io.dsdagent.agent.instrument.InstrumentationModule;

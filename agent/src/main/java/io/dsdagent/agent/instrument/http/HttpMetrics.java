@@ -1,4 +1,4 @@
-package io.dsdagent.agent.instrument.servlet;
+package io.dsdagent.agent.instrument.http;
 
 import io.dsdagent.agent.instrument.ExceptionTag;
 import io.dsdagent.agent.instrument.HttpSink;
@@ -7,7 +7,7 @@ import io.dsdagent.agent.record.Registry;
 import io.dsdagent.agent.telemetry.Telemetry;
 
 /**
- * {@code http.server.requests}: turns what the servlet advice saw (method, status, route, exception)
+ * {@code http.server.requests}: turns what an HTTP server instrumentation saw (method, status, route, exception)
  * into a metric context and records the duration, in milliseconds, as one histogram (or timer or
  * distribution) value. There is no separate count: the Datadog Agent derives {@code .count} from it.
  *
