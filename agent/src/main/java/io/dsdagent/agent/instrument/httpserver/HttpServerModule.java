@@ -3,6 +3,7 @@ package io.dsdagent.agent.instrument.httpserver;
 import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.AgentServices;
 import io.dsdagent.agent.instrument.ClassInfo;
+import io.dsdagent.agent.instrument.ClassMatcher;
 import io.dsdagent.agent.instrument.Hook;
 import io.dsdagent.agent.instrument.HookTable;
 import io.dsdagent.agent.instrument.InstrumentationModule;
@@ -53,17 +54,7 @@ public final class HttpServerModule implements InstrumentationModule {
                 config.httpMaxContexts));
         final int hook = HookTable.define(HttpServerModule.class.getPackage().getName() + ".HttpServerHook",
                 "com.sun.net.httpserver.HttpExchange", HookTable.FROM_A);
-        return new Matcher() {
-            @Override
-            public String[] annotations() {
-                return new String[0];
-            }
-
-            @Override
-            public boolean examines(ClassInfo c) {
-                return c.name.equals(CHAIN);
-            }
-
+        return new ClassMatcher(CHAIN) {
             @Override
             public Hook hook(ClassInfo c, MethodInfo m) {
                 return m.hasCode() && !m.is(Opcodes.ACC_STATIC) && m.name.equals("doFilter")
