@@ -35,7 +35,8 @@ public interface InstrumentationModule {
     /**
      * The named JDK module ({@code jdk.httpserver}) that holds {@link #jdkPackages}, or null: on JDK 9+ it
      * is given a read edge to the bridge's module before anything is woven, since a named module reads
-     * only what it declares and its woven calls to the bridge would otherwise fail (and be swallowed).
+     * only what it declares (HotSpot adds the edge too when it loads a transformed class; see
+     * {@link JdkModules}).
      */
     default String jdkModule() {
         return null;

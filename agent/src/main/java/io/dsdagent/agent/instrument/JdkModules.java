@@ -13,9 +13,12 @@ import java.util.Set;
 /**
  * Lets a named JDK module read the bridge's module (the boot loader's unnamed module), so calls woven
  * into its classes link. A named module reads only what it requires; {@code Instrumentation.redefineModule}
- * is the agent's way to add a read edge. Reading gives the JDK module access to the bridge, and nobody
- * access to the JDK module: nothing is exported or opened. By reflection, as the shipped code is Java 8;
- * on JDK 8 there are no modules and nothing to do.
+ * is the agent's documented way to add a read edge. HotSpot also adds this edge by itself when it
+ * defines a class an agent transformed ({@code jdk.internal.module.Modules.transformedByAgent}), so on
+ * JDK 17 and 25 the woven calls link either way (JdkHttpServerTest passes with this step removed); the
+ * explicit edge keeps the instrumentation independent of that VM detail. Reading gives the JDK module
+ * access to the bridge, and nobody access to the JDK module: nothing is exported or opened. By
+ * reflection, as the shipped code is Java 8; on JDK 8 there are no modules and nothing to do.
  */
 final class JdkModules {
     private JdkModules() {
