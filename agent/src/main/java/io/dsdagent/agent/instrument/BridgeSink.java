@@ -2,13 +2,14 @@ package io.dsdagent.agent.instrument;
 
 import io.dsdagent.agent.instrument.api.ApiRecorder;
 import io.dsdagent.agent.log.Log;
+import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.telemetry.Telemetry;
 import io.dsdagent.bootstrap.Sink;
 
 /**
  * The agent's side of the bridge: every call woven code or the API facade makes lands here and goes one
  * way down, to the runtime side its instrumentation wired ({@link #routeMethods}, {@link #routeHttp},
- * called from {@link InstrumentationModule#prepare}) or to the API recorder and the {@link EventSink}.
+ * called from {@link InstrumentationModule#prepare}), or to the API recorder and the {@link EventSink}.
  * It knows no instrumentation, aggregator or encoder. A route not wired (its instrumentation is off)
  * drops the call silently: nothing was woven to make it. Every entry point swallows its own failures.
  */
@@ -19,8 +20,12 @@ public final class BridgeSink implements Sink {
     private volatile MethodSink methods;
     private volatile HttpSink http;
 
-    public BridgeSink(ApiRecorder api, EventSink events, Telemetry telemetry) {
-        this.api = api;
+    /**
+     * The API's recording side is built here, not routed: the API entries are the bridge's own surface
+     * (the {@code Sink} methods the facade's stubs call), the same whichever loader holds the stubs.
+     */
+    public BridgeSink(Recorder recorder, EventSink events, Telemetry telemetry) {
+        this.api = new ApiRecorder(recorder, telemetry);
         this.events = events;
         this.telemetry = telemetry;
     }

@@ -6,7 +6,6 @@ import io.dsdagent.agent.encode.Packer;
 import io.dsdagent.agent.instrument.AgentServices;
 import io.dsdagent.agent.instrument.BridgeSink;
 import io.dsdagent.agent.instrument.Instrumenter;
-import io.dsdagent.agent.instrument.api.ApiRecorder;
 import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
@@ -74,7 +73,7 @@ public final class Starter {
             }
         }, telemetry, config.flushIntervalMillis, offset, config.maxSamplesPerContext,
                 config.telemetryEnabled, Aggregator.Clock.SYSTEM);
-        BridgeSink sink = new BridgeSink(new ApiRecorder(recorder, telemetry),
+        BridgeSink sink = new BridgeSink(recorder,
                 new EventQueue(aggregator, registry.constantTags(), origin), telemetry);
         Bridge.install(sink);
         aggregator.addTickTask(new Samplers(config, recorder, offset));

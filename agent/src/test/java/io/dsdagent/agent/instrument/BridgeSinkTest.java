@@ -1,6 +1,5 @@
 package io.dsdagent.agent.instrument;
 
-import io.dsdagent.agent.instrument.api.ApiRecorder;
 import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
@@ -23,7 +22,7 @@ class BridgeSinkTest {
     void adviceFailuresAreCountedAndNamedOncePerKindAndPlace() {
         Telemetry telemetry = new Telemetry();
         Recorder recorder = new Recorder(new Registry(100, 1, List.of(), telemetry), telemetry, 1, 1024);
-        BridgeSink sink = new BridgeSink(new ApiRecorder(recorder, telemetry), null, telemetry);
+        BridgeSink sink = new BridgeSink(recorder, null, telemetry);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Log.setOut(new PrintStream(err, true));
         try {
@@ -51,7 +50,7 @@ class BridgeSinkTest {
         Telemetry telemetry = new Telemetry();
         Recorder recorder = new Recorder(new Registry(100, 1, List.of(), telemetry), telemetry, 1, 1024);
         List<String> seen = new ArrayList<>();
-        BridgeSink sink = new BridgeSink(new ApiRecorder(recorder, telemetry), new EventSink() {
+        BridgeSink sink = new BridgeSink(recorder, new EventSink() {
             @Override
             public void event(String title, String text, long ts, String host, String key, String priority,
                               String source, String alert, String[] tags) {
