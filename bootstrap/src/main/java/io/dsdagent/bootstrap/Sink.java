@@ -1,7 +1,7 @@
 package io.dsdagent.bootstrap;
 
 /**
- * What the agent plugs into the {@link Bridge}: implemented by the agent's {@code startup.AgentSink},
+ * What the agent plugs into the {@link Bridge}: implemented by the agent's {@code instrument.BridgeSink},
  * which routes each call to the recorder, the method table, the HTTP metrics or the container hooks.
  * Every method must
  * return quickly, never block, never throw and (apart from {@code register*}, {@code event} and

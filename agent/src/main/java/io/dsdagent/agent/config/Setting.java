@@ -39,6 +39,7 @@ public enum Setting {
     DSD_AGENT_MICROMETER_ANNOTATIONS("true", "Honour Micrometer's @Timed/@Counted (matched by name); false here or in DSD_AGENT_INSTRUMENTATION_MICROMETER_ENABLED turns it off."),
     DSD_AGENT_HTTP_TYPE("h", "Type of http.server.requests (values in ms): h (histogram), d (distribution) or ms (timer)."),
     DSD_AGENT_HTTP_MAX_CONTEXTS("1000", "Tag combinations of http.server.requests kept; requests beyond them are recorded as route:OVERFLOW."),
+    DSD_AGENT_INSTRUMENTATION_HTTPSERVER_ENABLED("true", "Time requests of the JDK's built-in com.sun.net.httpserver server as http.server.requests (route: the context path); false: its classes are left as they are."),
     DSD_AGENT_INSTRUMENTATION_JBOSS_ENABLED("true", "Make the agent's bridge visible to JBoss Modules (WildFly, EAP) by extending jboss.modules.system.pkgs; false: classes of JBoss modules are not instrumented."),
     DSD_AGENT_INSTRUMENTATION_OSGI_ENABLED("true", "Make the agent's bridge visible to OSGi bundles (Felix, Equinox) by changing the framework's boot-delegation decision; false: bundle classes are not instrumented."),
     DSD_AGENT_INSTRUMENTATION_CLASSLOADER_ENABLED("true", "Let every other class loader (child-first webapp and plugin loaders, ones that hide packages) find the agent's bridge by a shortcut at the start of its loadClass; false: such loaders are left as they are.");

@@ -4,29 +4,38 @@ import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
 import io.dsdagent.agent.telemetry.Telemetry;
 
-/** What instrumentation modules may use at transform time: the registry (to resolve metric ids) and friends. */
+/**
+ * What an instrumentation gets in {@link InstrumentationModule#prepare}: the registry (to resolve metric
+ * ids at transform time), the recorder and telemetry (to build its runtime side), and the one way to
+ * connect that runtime side to the bridge ({@link #routeMethods}, {@link #routeHttp}, both onto the
+ * {@link BridgeSink}). Nothing else wires an instrumentation: the starter knows none of them.
+ */
 public final class AgentServices {
     public final Registry registry;
     public final Recorder recorder;
     public final Telemetry telemetry;
-    private final java.util.function.Consumer<MethodSink> methodRoute;
+    private final BridgeSink sink;
 
-    public AgentServices(Recorder recorder, Telemetry telemetry) {
-        this(recorder, telemetry, null);
-    }
-
-    /** {@code methodRoute} connects a {@link MethodSink} to the bridge's sink (the starter passes it). */
-    public AgentServices(Recorder recorder, Telemetry telemetry, java.util.function.Consumer<MethodSink> methodRoute) {
+    /** {@code sink}: the bridge's sink, or null (tests that weave without a bridge: routes go nowhere). */
+    public AgentServices(Recorder recorder, Telemetry telemetry, BridgeSink sink) {
         this.registry = recorder.registry();
         this.recorder = recorder;
         this.telemetry = telemetry;
-        this.methodRoute = methodRoute;
+        this.sink = sink;
     }
 
-    /** Routes the bridge's method-level calls ({@code methodTimed}, {@code methodStage}, ...) to {@code sink}. */
-    public void routeMethods(MethodSink sink) {
-        if (methodRoute != null) {
-            methodRoute.accept(sink);
+    /** Routes the bridge's method timing ({@code methodTimed}, {@code methodStage}) to {@code methods}. */
+    public void routeMethods(MethodSink methods) {
+        if (sink != null) {
+            sink.routeMethods(methods);
         }
+    }
+
+    /**
+     * Routes {@code Bridge.httpRequest} to {@code http} unless another HTTP instrumentation already did;
+     * returns the sink in use, which every HTTP instrumentation then shares.
+     */
+    public HttpSink routeHttp(HttpSink http) {
+        return sink == null ? http : sink.routeHttp(http);
     }
 }

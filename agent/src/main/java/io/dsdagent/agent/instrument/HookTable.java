@@ -129,8 +129,8 @@ public final class HookTable {
 
         private Handles link(Class<?> anchor) throws Exception {
             ClassLoader parent = anchor.getClassLoader();
-            if (parent == null) {
-                return Handles.NONE;
+            if (parent == null) { // a JDK API in the boot loader (JDK 8): the agent's loader sees it and the bridge
+                parent = HookTable.class.getClassLoader();
             }
             Class<?> c = HookLoader.define(parent, hookClass);
             MethodHandles.Lookup l = MethodHandles.publicLookup();

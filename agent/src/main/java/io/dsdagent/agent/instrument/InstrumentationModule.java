@@ -24,7 +24,29 @@ public interface InstrumentationModule {
      */
     String[] triggers(Config config);
 
-    /** Readies the module for weaving; null when it has nothing to instrument. Runs at most once. */
+    /**
+     * Internal-name prefixes of JDK packages this module weaves ({@code sun/net/httpserver/}); the
+     * transformer skips every other JDK class. Empty for instrumentations of application code.
+     */
+    default String[] jdkPackages() {
+        return new String[0];
+    }
+
+    /**
+     * The named JDK module ({@code jdk.httpserver}) that holds {@link #jdkPackages}, or null: on JDK 9+ it
+     * is given a read edge to the bridge's module before anything is woven, since a named module reads
+     * only what it declares (HotSpot adds the edge too when it loads a transformed class; see
+     * {@link JdkModules}).
+     */
+    default String jdkModule() {
+        return null;
+    }
+
+    /**
+     * Readies the module for weaving and wires its runtime side onto the bridge's sink
+     * ({@link AgentServices#routeMethods}, {@link AgentServices#routeHttp}); null when it has nothing to
+     * instrument. Runs at most once.
+     */
     Matcher prepare(Config config, AgentServices agent);
 
     /** Decides, class by class and method by method, what a module weaves. Called at transform time. */

@@ -4,6 +4,7 @@ import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.annotation.MethodsModule;
 import io.dsdagent.agent.instrument.api.ApiModule;
 import io.dsdagent.agent.instrument.classloader.ClassLoaderSupport;
+import io.dsdagent.agent.instrument.httpserver.HttpServerModule;
 import io.dsdagent.agent.instrument.jboss.JBossModulesSupport;
 import io.dsdagent.agent.instrument.osgi.OsgiSupport;
 import io.dsdagent.agent.instrument.servlet.ServletModule;
@@ -31,6 +32,7 @@ public final class Instrumenter {
         new ApiModule(),
         new MethodsModule(),
         new ServletModule(),
+        new HttpServerModule(),
     };
 
     /**
@@ -54,7 +56,9 @@ public final class Instrumenter {
     public static void install(Instrumentation inst, Config config, AgentServices agent, boolean lateAttach) {
         List<InstrumentationModule> enabled = new ArrayList<InstrumentationModule>();
         for (InstrumentationModule m : MODULES) {
-            if (config.instrumentationEnabled(m.name())) {
+            // a module weaving a named JDK module needs its read edge to the bridge first
+            if (config.instrumentationEnabled(m.name())
+                    && (m.jdkModule() == null || JdkModules.readBridge(inst, m.jdkModule()))) {
                 enabled.add(m);
             }
         }
@@ -80,6 +84,7 @@ public final class Instrumenter {
     public static WeavingTransformer transformer(List<InstrumentationModule> modules, Config config, AgentServices agent) {
         List<InstrumentationModule.Matcher> matchers = new ArrayList<InstrumentationModule.Matcher>();
         List<String> triggers = new ArrayList<String>();
+        List<String> jdkPackages = new ArrayList<String>();
         for (InstrumentationModule m : modules) {
             InstrumentationModule.Matcher matcher = m.prepare(config, agent);
             if (matcher != null) {
@@ -87,16 +92,24 @@ public final class Instrumenter {
                 for (String s : m.triggers(config)) {
                     triggers.add(s);
                 }
+                for (String p : m.jdkPackages()) {
+                    jdkPackages.add(p);
+                }
             }
         }
         if (matchers.isEmpty() || triggers.isEmpty()) {
             return null;
         }
-        return transformer(triggers, new Weaver(matchers));
+        return transformer(triggers, new Weaver(matchers), jdkPackages);
     }
 
     /** A transformer that weaves with {@code weaver} the classes that match one of {@code triggers}. */
     public static WeavingTransformer transformer(List<String> triggers, Weaver weaver) {
+        return transformer(triggers, weaver, new ArrayList<String>());
+    }
+
+    /** As above; {@code jdkPackages}: the JDK packages (internal-name prefixes) it may weave. */
+    public static WeavingTransformer transformer(List<String> triggers, Weaver weaver, List<String> jdkPackages) {
         List<byte[]> exact = new ArrayList<byte[]>();
         List<byte[]> prefixes = new ArrayList<byte[]>();
         Set<String> classNames = new HashSet<String>();
@@ -110,7 +123,7 @@ public final class Instrumenter {
             }
         }
         return new WeavingTransformer(classNames, exact.toArray(new byte[0][]), prefixes.toArray(new byte[0][]),
-                weaver);
+                weaver, jdkPackages.toArray(new String[0]));
     }
 
     /**
@@ -126,7 +139,7 @@ public final class Instrumenter {
                     continue;
                 }
                 String internal = c.getName().replace('.', '/');
-                if (WeavingTransformer.ignored(internal) || c.getName().indexOf('/') >= 0) {
+                if (t.skipped(internal) || c.getName().indexOf('/') >= 0) {
                     continue; // JDK, agent, hidden and lambda classes
                 }
                 byte[] b = Resources.classFile(c.getClassLoader(), internal);

@@ -23,14 +23,31 @@ public final class WeavingTransformer implements ClassFileTransformer {
     private final byte[][] triggers;
     private final byte[][] prefixes;
     private final Weaver weaver;
+    /** JDK packages (internal-name prefixes) a module weaves: exempt from {@link #ignored}. */
+    private final String[] jdkPackages;
     /** Set while this thread weaves (the prefilter before it is pure and cannot re-enter). */
     private final ThreadLocal<Boolean> busy = new ThreadLocal<Boolean>();
 
-    WeavingTransformer(Set<String> classNames, byte[][] triggers, byte[][] prefixes, Weaver weaver) {
+    WeavingTransformer(Set<String> classNames, byte[][] triggers, byte[][] prefixes, Weaver weaver,
+                       String[] jdkPackages) {
         this.classNames = classNames;
         this.triggers = triggers;
         this.prefixes = prefixes;
         this.weaver = weaver;
+        this.jdkPackages = jdkPackages;
+    }
+
+    /** Never woven: {@link #ignored}, unless in a JDK package a module weaves. */
+    boolean skipped(String internalName) {
+        if (!ignored(internalName)) {
+            return false;
+        }
+        for (String p : jdkPackages) {
+            if (internalName.startsWith(p)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The class may concern a module: named as a trigger, or its constant pool mentions one. */
@@ -43,7 +60,7 @@ public final class WeavingTransformer implements ClassFileTransformer {
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
         try {
-            if (classfileBuffer == null || className == null || ignored(className)
+            if (classfileBuffer == null || className == null || skipped(className)
                     || !candidate(className, classfileBuffer) || LoaderVisibility.cannotSee(loader)
                     || busy.get() != null) {
                 return null;
@@ -72,7 +89,10 @@ public final class WeavingTransformer implements ClassFileTransformer {
         }
     }
 
-    /** JDK, the agent's own and its relocated libraries' classes are never woven. */
+    /**
+     * JDK, the agent's own and its relocated libraries' classes are never woven (a module names the JDK
+     * packages it weaves: {@link InstrumentationModule#jdkPackages}).
+     */
     public static boolean ignored(String internalName) {
         return internalName.startsWith("java/") || internalName.startsWith("jdk/") || internalName.startsWith("sun/")
                 || internalName.startsWith("com/sun/") || internalName.startsWith("io/dsdagent/agent/");

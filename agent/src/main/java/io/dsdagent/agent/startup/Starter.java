@@ -4,8 +4,8 @@ import io.dsdagent.agent.aggregate.Aggregator;
 import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.encode.Packer;
 import io.dsdagent.agent.instrument.AgentServices;
+import io.dsdagent.agent.instrument.BridgeSink;
 import io.dsdagent.agent.instrument.Instrumenter;
-import io.dsdagent.agent.instrument.servlet.HttpMetrics;
 import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Wires the agent together after the trampoline has defined the bridge: config, recorder, aggregator
- * thread, bridge sink, instrumentation, shutdown hook. Called reflectively by
- * {@code io.dsdagent.agent.AgentMain}; any failure disables the agent with one line.
+ * thread, bridge sink, instrumentation (each module wires its own runtime side onto the sink; this class
+ * knows none of them), shutdown hook. Called reflectively by {@code io.dsdagent.agent.AgentMain}; any
+ * failure disables the agent with one line.
  *
  * <p>{@code premain} does no I/O (STYLE rule 2, DECISIONS "Samplers"): the aggregator thread starts
  * here but its first act, creating the packer, waits at {@link #PREMAIN_RETURNED} until the trampoline
@@ -72,21 +73,15 @@ public final class Starter {
             }
         }, telemetry, config.flushIntervalMillis, offset, config.maxSamplesPerContext,
                 config.telemetryEnabled, Aggregator.Clock.SYSTEM);
-        final AgentSink sink = new AgentSink(recorder, aggregator, telemetry, origin);
-        sink.setHttp(new HttpMetrics(registry, recorder, telemetry, config.httpType, config.httpMaxContexts));
+        BridgeSink sink = new BridgeSink(recorder,
+                new EventQueue(aggregator, registry.constantTags(), origin), telemetry);
         Bridge.install(sink);
         aggregator.addTickTask(new Samplers(config, recorder, offset));
         aggregator.start();
         running = aggregator;
         try {
-            if (inst != null) {
-                Instrumenter.install(inst, config, new AgentServices(recorder, telemetry,
-                        new java.util.function.Consumer<io.dsdagent.agent.instrument.MethodSink>() {
-                            @Override
-                            public void accept(io.dsdagent.agent.instrument.MethodSink m) {
-                                sink.setMethods(m);
-                            }
-                        }), lateAttach);
+            if (inst != null) { // each enabled instrumentation wires its own runtime side onto the sink
+                Instrumenter.install(inst, config, new AgentServices(recorder, telemetry, sink), lateAttach);
             }
         } catch (Throwable t) {
             Log.error("instrumentation disabled: " + t + " (the API, counts and samplers still work)");

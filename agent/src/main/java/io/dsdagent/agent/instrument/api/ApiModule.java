@@ -3,6 +3,7 @@ package io.dsdagent.agent.instrument.api;
 import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.AgentServices;
 import io.dsdagent.agent.instrument.ClassInfo;
+import io.dsdagent.agent.instrument.ClassMatcher;
 import io.dsdagent.agent.instrument.Hook;
 import io.dsdagent.agent.instrument.MethodInfo;
 import io.dsdagent.agent.instrument.InstrumentationModule;
@@ -61,17 +62,7 @@ public final class ApiModule implements InstrumentationModule {
                 wired.add(s);
             }
         }
-        return new Matcher() {
-            @Override
-            public String[] annotations() {
-                return new String[0];
-            }
-
-            @Override
-            public boolean examines(ClassInfo c) {
-                return c.name.equals(HOOKS);
-            }
-
+        return new ClassMatcher(HOOKS) {
             @Override
             public Hook hook(ClassInfo c, MethodInfo m) {
                 return m.is(java.lang.reflect.Modifier.STATIC) && m.hasCode() && wired.contains(m.name + m.desc)

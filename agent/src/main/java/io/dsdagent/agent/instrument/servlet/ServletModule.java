@@ -4,6 +4,7 @@ import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.AgentServices;
 import io.dsdagent.agent.instrument.ClassInfo;
 import io.dsdagent.agent.instrument.Hook;
+import io.dsdagent.agent.instrument.http.HttpMetrics;
 import io.dsdagent.agent.instrument.HookTable;
 import io.dsdagent.agent.instrument.MethodInfo;
 import io.dsdagent.agent.instrument.InstrumentationModule;
@@ -54,6 +55,9 @@ public final class ServletModule implements InstrumentationModule {
 
     @Override
     public Matcher prepare(Config config, AgentServices agent) {
+        // the runtime side first: late attach runs woven code as soon as it is retransformed
+        agent.routeHttp(new HttpMetrics(agent.registry, agent.recorder, agent.telemetry, config.httpType,
+                config.httpMaxContexts));
         return new ServletMatcher();
     }
 

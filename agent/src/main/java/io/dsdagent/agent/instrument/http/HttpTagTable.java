@@ -1,4 +1,4 @@
-package io.dsdagent.agent.instrument.servlet;
+package io.dsdagent.agent.instrument.http;
 
 import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.ContextRef;
@@ -7,11 +7,11 @@ import io.dsdagent.agent.record.Source;
 
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
-import static io.dsdagent.agent.instrument.servlet.HttpMetrics.METHODS;
-import static io.dsdagent.agent.instrument.servlet.HttpMetrics.NAME;
-import static io.dsdagent.agent.instrument.servlet.HttpMetrics.OTHER_METHOD;
-import static io.dsdagent.agent.instrument.servlet.HttpMetrics.OUTCOMES;
-import static io.dsdagent.agent.instrument.servlet.HttpMetrics.outcomeIndex;
+import static io.dsdagent.agent.instrument.http.HttpMetrics.METHODS;
+import static io.dsdagent.agent.instrument.http.HttpMetrics.NAME;
+import static io.dsdagent.agent.instrument.http.HttpMetrics.OTHER_METHOD;
+import static io.dsdagent.agent.instrument.http.HttpMetrics.OUTCOMES;
+import static io.dsdagent.agent.instrument.http.HttpMetrics.outcomeIndex;
 
 /**
  * The tag combinations of {@code http.server.requests} and their contexts: a bounded open-addressing

@@ -1,12 +1,13 @@
-package io.dsdagent.agent.instrument.servlet;
+package io.dsdagent.agent.instrument.http;
 
 import io.dsdagent.agent.instrument.ExceptionTag;
+import io.dsdagent.agent.instrument.HttpSink;
 import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
 import io.dsdagent.agent.telemetry.Telemetry;
 
 /**
- * {@code http.server.requests}: turns what the servlet advice saw (method, status, route, exception)
+ * {@code http.server.requests}: turns what an HTTP server instrumentation saw (method, status, route, exception)
  * into a metric context and records the duration, in milliseconds, as one histogram (or timer or
  * distribution) value. There is no separate count: the Datadog Agent derives {@code .count} from it.
  *
@@ -16,7 +17,7 @@ import io.dsdagent.agent.telemetry.Telemetry;
  * {@code route:OVERFLOW} with their outcome only, so nothing a client sends creates contexts at will and
  * every request is still counted.
  */
-public final class HttpMetrics {
+public final class HttpMetrics implements HttpSink {
     public static final String NAME = "http.server.requests";
     static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT"};
     static final String OTHER_METHOD = "_OTHER";
@@ -35,6 +36,7 @@ public final class HttpMetrics {
     }
 
     /** Records one request that took {@code nanos}. Never throws. */
+    @Override
     public void record(long nanos, String method, int status, boolean committed, String route, Throwable thrown) {
         int st = thrown != null && !committed ? 500 : status;
         int slot = resolve(methodIndex(method), st, routeTag(route, st), thrown == null ? "none" : exceptionName(thrown));

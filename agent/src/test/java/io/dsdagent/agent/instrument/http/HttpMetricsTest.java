@@ -1,4 +1,4 @@
-package io.dsdagent.agent.instrument.servlet;
+package io.dsdagent.agent.instrument.http;
 
 import io.dsdagent.agent.record.ContextInfo;
 import io.dsdagent.agent.record.Recorder;

@@ -1,43 +1,54 @@
-package io.dsdagent.agent.startup;
+package io.dsdagent.agent.instrument;
 
-import io.dsdagent.agent.aggregate.Aggregator;
-import io.dsdagent.agent.encode.EventEncoder;
-import io.dsdagent.agent.instrument.MethodSink;
 import io.dsdagent.agent.instrument.api.ApiRecorder;
-import io.dsdagent.agent.instrument.servlet.HttpMetrics;
 import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.Recorder;
-import io.dsdagent.agent.record.Registry;
 import io.dsdagent.agent.telemetry.Telemetry;
 import io.dsdagent.bootstrap.Sink;
 
-/** Connects the bridge to the recorder; every entry point swallows its own failures. */
-final class AgentSink implements Sink {
+/**
+ * The agent's side of the bridge: every call woven code or the API facade makes lands here and goes one
+ * way down, to the runtime side its instrumentation wired ({@link #routeMethods}, {@link #routeHttp},
+ * called from {@link InstrumentationModule#prepare}), or to the API recorder and the {@link EventSink}.
+ * It knows no instrumentation, aggregator or encoder. A route not wired (its instrumentation is off)
+ * drops the call silently: nothing was woven to make it. Every entry point swallows its own failures.
+ */
+public final class BridgeSink implements Sink {
     private final ApiRecorder api;
-    private final Registry registry;
-    private final Aggregator aggregator;
+    private final EventSink events;
     private final Telemetry telemetry;
-    private final String[] constantTags;
-    private final java.util.concurrent.atomic.AtomicReference<byte[]> originSuffix;
     private volatile MethodSink methods;
-    private volatile HttpMetrics http;
+    private volatile HttpSink http;
 
-    AgentSink(Recorder recorder, Aggregator aggregator, Telemetry telemetry,
-              java.util.concurrent.atomic.AtomicReference<byte[]> originSuffix) {
+    /**
+     * The API's recording side is built here, not routed: the API entries are the bridge's own surface
+     * (the {@code Sink} methods the facade's stubs call), the same whichever loader holds the stubs.
+     */
+    public BridgeSink(Recorder recorder, EventSink events, Telemetry telemetry) {
         this.api = new ApiRecorder(recorder, telemetry);
-        this.registry = recorder.registry();
-        this.aggregator = aggregator;
+        this.events = events;
         this.telemetry = telemetry;
-        this.constantTags = registry.constantTags();
-        this.originSuffix = originSuffix;
     }
 
-    void setMethods(MethodSink m) {
+    /** Method timing's runtime side; set before any class is woven (late attach runs woven code at once). */
+    public void routeMethods(MethodSink m) {
         methods = m;
     }
 
-    void setHttp(HttpMetrics h) {
-        http = h;
+    /**
+     * The {@code http.server.requests} runtime side; the first HTTP instrumentation to prepare sets it
+     * and the others share it (one tag table, one context share). Returns the sink in use.
+     */
+    public synchronized HttpSink routeHttp(HttpSink h) {
+        if (http == null) {
+            http = h;
+        }
+        return http;
+    }
+
+    /** The HTTP sink in use, or null when no HTTP instrumentation is on. */
+    public HttpSink http() {
+        return http;
     }
 
     @Override
@@ -101,33 +112,21 @@ final class AgentSink implements Sink {
     }
 
     @Override
-    public void event(final String title, final String text, final long timestampSeconds, final String hostname,
-                      final String aggregationKey, final String priority, final String sourceType,
-                      final String alertType, final String[] tags) {
+    public void event(String title, String text, long timestampSeconds, String hostname, String aggregationKey,
+                      String priority, String sourceType, String alertType, String[] tags) {
         try {
-            aggregator.offerRaw(new Aggregator.Outbound() {
-                @Override
-                public byte[] encode(int maxBytes) {
-                    return EventEncoder.event(title, text, timestampSeconds, hostname, aggregationKey,
-                            priority, sourceType, alertType, tags, constantTags, originSuffix.get(), maxBytes);
-                }
-            });
+            events.event(title, text, timestampSeconds, hostname, aggregationKey, priority, sourceType, alertType,
+                    tags);
         } catch (Throwable t) {
             failed(t);
         }
     }
 
     @Override
-    public void serviceCheck(final String name, final int status, final long timestampSeconds,
-                             final String hostname, final String message, final String[] tags) {
+    public void serviceCheck(String name, int status, long timestampSeconds, String hostname, String message,
+                             String[] tags) {
         try {
-            aggregator.offerRaw(new Aggregator.Outbound() {
-                @Override
-                public byte[] encode(int maxBytes) {
-                    return EventEncoder.serviceCheck(name, status, timestampSeconds, hostname, message, tags,
-                            constantTags, originSuffix.get(), maxBytes);
-                }
-            });
+            events.serviceCheck(name, status, timestampSeconds, hostname, message, tags);
         } catch (Throwable t) {
             failed(t);
         }
@@ -151,7 +150,7 @@ final class AgentSink implements Sink {
 
     @Override
     public void httpRequest(long nanos, String method, int status, boolean committed, String route, Throwable thrown) {
-        HttpMetrics h = http;
+        HttpSink h = http;
         if (h != null) {
             try {
                 h.record(nanos, method, status, committed, route, thrown);
@@ -191,7 +190,7 @@ final class AgentSink implements Sink {
     @Override
     public int hookEnter(int hook, Object a, Object b) {
         try {
-            return io.dsdagent.agent.instrument.HookTable.enter(hook, a, b);
+            return HookTable.enter(hook, a, b);
         } catch (Throwable t) {
             failed(t);
             return 0;
@@ -201,7 +200,7 @@ final class AgentSink implements Sink {
     @Override
     public void hookExit(int hook, int code, Object a, Object b, Object returned, Throwable thrown) {
         try {
-            io.dsdagent.agent.instrument.HookTable.exit(hook, code, a, b, returned, thrown);
+            HookTable.exit(hook, code, a, b, returned, thrown);
         } catch (Throwable t) {
             failed(t);
         }
