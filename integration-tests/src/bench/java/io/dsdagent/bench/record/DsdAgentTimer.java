@@ -31,7 +31,7 @@ public class DsdAgentTimer {
     public void setUp() throws Exception {
         sink = new Sink(RecordBench.sinkPort(), "bench.record");
         timer = DsdMetrics.timer("bench.record", "context:c0");
-        Field id = Timer.class.getDeclaredField("id");
+        Field id = Timer.class.getSuperclass().getDeclaredField("id"); // on the package-private Handle
         id.setAccessible(true);
         if (id.getInt(timer) < 0) {
             throw new IllegalStateException("dsd-agent is not attached to this fork: the Timer stub is not wired");
