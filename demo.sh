@@ -10,7 +10,7 @@ seconds=${DEMO_SECONDS:-30}
 listen=${DEMO_LISTEN---summary --interval 5s}
 cp=$(cat integration-tests/target/app.classpath)
 # shellcheck disable=SC2086 # $listen is a list of options
-COLUMNS=${COLUMNS:-$(tput cols 2>/dev/null || echo 120)} \
+COLUMNS=${COLUMNS:-$( { [ -t 1 ] && tput cols 2>/dev/null; } || echo 120)} \
   java -jar agent/target/dsd-agent.jar listen --udp "$port" --seconds $((seconds + 8)) $listen &
 listener=$!
 trap 'kill $listener 2>/dev/null || true' EXIT

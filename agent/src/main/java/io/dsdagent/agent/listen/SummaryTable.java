@@ -12,14 +12,20 @@ import java.util.TreeSet;
  * Lays out one interval of {@code listen --summary} as a text table no line of which is wider than the terminal:
  * one row per context, sorted by metric name, then tags, then type. Tags every row carries (the constant
  * {@code env}, {@code service}, ...) are said once in the title, so the tags column shows what tells rows apart.
- * Where the natural widths do not fit, the tags column gives way first, then the metric column (cut cells end in
- * {@code ...}); a terminal narrower than even that gets every line cut at its width.
+ * Where the natural widths do not fit, the tags column gives way first (showing tag values without their
+ * keys once {@code key:value} no longer fits), then the metric column down to
+ * {@value #METRIC_MIN} characters (cut cells end in {@code ...}), then whole columns in the order of
+ * {@link #DROP_ORDER}, so that the metric name stays readable on an 80-column terminal; a terminal narrower
+ * than even that gets every line cut at its width.
  */
 final class SummaryTable {
     static final String[] HEADERS = {"TYPE", "METRIC", "TAGS", "COUNT", "RATE/S", "LAST", "P50", "P95", "P99", "MAX"};
     private static final int TAGS = 2;
     private static final int METRIC = 1;
     private static final int FIRST_NUMBER = 3;
+    private static final int METRIC_MIN = 24;
+    /** Columns left out, one by one, while the table is still too wide: P50, P95, rate, tags, last value. */
+    private static final int[] DROP_ORDER = {6, 7, 4, TAGS, 5};
     private static final String[] STATUSES = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
 
     private SummaryTable() {
@@ -41,13 +47,28 @@ final class SummaryTable {
             rows.add(r);
         }
         int[] w = fit(rows, width);
+        if (w[TAGS] >= 0 && w[TAGS] < widest(rows, TAGS)) {
+            // too narrow for key:value: the values alone (GET,200,/orders) still tell the rows apart
+            for (int i = 1; i < rows.size(); i++) {
+                rows.get(i)[TAGS] = valuesOnly(rows.get(i)[TAGS]);
+            }
+            w = fit(rows, width);
+        }
         StringBuilder sb = new StringBuilder();
-        line(sb, common.isEmpty() ? title : title + "; on every row: " + String.join(",", common), width);
+        boolean allTagged = true;
+        for (ContextStats s : sorted) {
+            allTagged &= !s.tags.isEmpty();
+        }
+        line(sb, common.isEmpty() ? title
+                : title + (allTagged ? "; on every row: " : "; on every tagged row: ") + String.join(",", common), width);
         for (String[] row : rows) {
             StringBuilder l = new StringBuilder();
             for (int c = 0; c < row.length; c++) {
+                if (w[c] < 0) {
+                    continue; // left out: the terminal is too narrow
+                }
                 String cell = cut(row[c], w[c]);
-                if (c > 0) {
+                if (c > 0) { // TYPE, column 0, is never left out
                     l.append("  ");
                 }
                 if (c >= FIRST_NUMBER) {
@@ -63,15 +84,26 @@ final class SummaryTable {
         return sb.toString();
     }
 
-    /** The tags all of at least two rows carry, in order; empty if any row has none of them. */
+    /**
+     * The tags every tagged row carries (at least two tagged rows), in order; rows without any tag (events,
+     * service checks, untagged metrics) do not keep the constant {@code env}/{@code service} tags in the column.
+     */
     private static Set<String> common(List<ContextStats> rows) {
-        Set<String> common = new TreeSet<String>();
-        if (rows.size() < 2) {
-            return common;
-        }
-        common.addAll(Arrays.asList(rows.get(0).tags.split(",")));
+        Set<String> common = null;
+        int tagged = 0;
         for (ContextStats s : rows) {
-            common.retainAll(Arrays.asList(s.tags.split(",")));
+            if (s.tags.isEmpty()) {
+                continue;
+            }
+            tagged++;
+            if (common == null) {
+                common = new TreeSet<String>(Arrays.asList(s.tags.split(",")));
+            } else {
+                common.retainAll(Arrays.asList(s.tags.split(",")));
+            }
+        }
+        if (common == null || tagged < 2) {
+            return new TreeSet<String>();
         }
         common.remove("");
         return common;
@@ -86,6 +118,27 @@ final class SummaryTable {
             if (!common.contains(t)) {
                 sb.append(sb.length() == 0 ? "" : ",").append(t);
             }
+        }
+        return sb.toString();
+    }
+
+    private static int widest(List<String[]> rows, int column) {
+        int w = 0;
+        for (String[] row : rows) {
+            w = Math.max(w, row[column].length());
+        }
+        return w;
+    }
+
+    /** {@code method:GET,status:200} as {@code GET,200}. */
+    private static String valuesOnly(String tags) {
+        if (tags.isEmpty()) {
+            return tags;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String t : tags.split(",")) {
+            int colon = t.indexOf(':');
+            sb.append(sb.length() == 0 ? "" : ",").append(colon < 0 ? t : t.substring(colon + 1));
         }
         return sb.toString();
     }
@@ -119,11 +172,16 @@ final class SummaryTable {
         }
         int over = total - width;
         for (int c : new int[] {TAGS, METRIC}) {
-            int give = Math.min(over, w[c] - Math.max(HEADERS[c].length(), 8));
+            int give = Math.min(over, w[c] - Math.max(HEADERS[c].length(), c == METRIC ? METRIC_MIN : 8));
             if (give > 0) {
                 w[c] -= give;
                 over -= give;
             }
+        }
+        for (int i = 0; i < DROP_ORDER.length && over > 0; i++) {
+            int c = DROP_ORDER[i];
+            over -= w[c] + 2;
+            w[c] = -1;
         }
         return w;
     }

@@ -84,7 +84,7 @@ class SummaryTest {
         for (String l : lines) {
             assertTrue(l.length() <= 100, l.length() + ": " + l);
         }
-        assertTrue(lines[2].startsWith("timer  a.rather.long.metric.name.that.goes.on  env:pr...  "), lines[2]);
+        assertTrue(lines[2].startsWith("timer  a.rather.long.metric.name.that.goes.on  produc...  "), lines[2]); // values only, cut
         assertTrue(lines[2].replaceAll(" +", " ").endsWith(" 2 2 7 12.5 12.5 12.5"), lines[2]);
         Summary narrow = new Summary(10_000, 40, false, out, 0);
         bytes.reset();
@@ -107,6 +107,26 @@ class SummaryTest {
                 "gauge      b                       1       1     2",
                 "histogram  c                       1       1          3    3    3    3",
                 "", ""), output());
+    }
+
+    @Test
+    void onAnEightyColumnTerminalMetricNamesStayReadableAndWholeColumnsGiveWay() {
+        Summary s = summary(80, false);
+        s.payload("_e{6,4}:deploy|text\n"
+                + "http.server.requests:3.5:4.5|h|#env:local,service:demo,method:GET,route:/orders/{id}\n"
+                + "jvm.buffer_pool.direct.capacity:58208|g|#env:local,service:demo\n");
+        s.end(S);
+        String[] lines = output().split("\n");
+        assertEquals("dsd-agent listen: 3 contexts, 3 messages in 1.0 s; on every tagged row: env:loca", lines[0],
+                "constant tags of the tagged rows said once, though the event has none (the line cut at 80)");
+        for (int i = 0; i < lines.length; i++) {
+            assertTrue(lines[i].length() <= 80, lines[i].length() + ": " + lines[i]);
+        }
+        assertTrue(lines[1].startsWith("TYPE       METRIC                    ") && !lines[1].contains("P50")
+                && !lines[1].contains("P95") && lines[1].contains("TAGS") && lines[1].endsWith("P99  MAX"), lines[1]);
+        assertTrue(lines[3].startsWith("histogram  http.server.requests      "), "names up to 24 characters whole: "
+                + lines[3]);
+        assertTrue(lines[4].startsWith("gauge      jvm.buffer_pool.direc...  "), "longer ones cut at 24: " + lines[4]);
     }
 
     @Test
