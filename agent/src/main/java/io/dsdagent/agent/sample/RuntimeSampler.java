@@ -17,7 +17,10 @@ import java.util.Locale;
  * JVM runtime metrics under the names Datadog's JVM dashboard reads (the ones dd-java-agent sends through
  * JMXFetch), from the {@code java.lang.management} MXBean getters only: never the platform MBean
  * server, never {@code java.util.logging}. GC counts and times, which JMXFetch reports as counters, are
- * sent as per-second rates over the time since the previous sample, as JMXFetch does.
+ * sent as per-second rates over the time since the previous sample, as JMXFetch does. It stays one class
+ * over 300 lines because the series list built in the constructor and the values filled by
+ * {@link #sample} must stay in the same order, index for index; keeping both in one class keeps that
+ * pairing checkable by reading.
  */
 public final class RuntimeSampler {
     /** One output series: a gauge name and its tags. */
