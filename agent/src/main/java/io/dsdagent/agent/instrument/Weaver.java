@@ -111,7 +111,7 @@ public final class Weaver {
         return new java.util.AbstractMap.SimpleImmutableEntry<ClassInfo, List<MethodInfo>>(cls[0], methods);
     }
 
-    /** Rewrites the hooked methods; every other method is copied as it was. */
+    /** Rewrites the advised methods; every other method is copied as it was. */
     private static final class WeaveClass extends ClassVisitor {
         private final String bridge;
         private final Map<String, Advice> advice;
