@@ -3,9 +3,9 @@ package io.dsdagent.agent.instrument;
 /**
  * What the {@link Weaver} inserts into one method: its weave-time plan. "Advice" is only this plan;
  * "hook" means only the agent classes run in a container's loader ({@code *Hook}, {@code HookTable},
- * {@code Bridge.hookEnter/hookExit}), which a {@link #CALL} advice reaches. Every kind only adds calls to the boot loader's
- * bridge and local variables, never members, so the same weaving serves first loads and
- * retransformation (late attach), and class-data-shared classes that are not woven stay shared.
+ * {@code Bridge.hookEnter/hookExit}), which a {@link #CALL} advice reaches. Every kind only adds calls
+ * to the boot loader's bridge and local variables, never members, so the same weaving serves first loads
+ * and retransformation (late attach), and class-data-shared classes that are not woven stay shared.
  */
 public final class Advice {
     /** Timed/counted method: reads the clock on entry, {@code Bridge.methodTimed(id, start, thrown)} on exit. */

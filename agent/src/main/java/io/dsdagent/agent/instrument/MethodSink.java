@@ -1,7 +1,8 @@
 package io.dsdagent.agent.instrument;
 
 /**
- * Where the bridge routes method-level advice (timed/counted methods, both through {@link #timed}: a counted-only method has no timer). The method id was resolved at
+ * Where the bridge routes method-level advice (timed/counted methods, both through {@link #timed}: a
+ * counted-only method has no timer). The method id was resolved at
  * transform time; implementations record without allocating or locking in steady state and never throw.
  */
 public interface MethodSink {
