@@ -7,6 +7,10 @@ package io.dsdagent.api;
  * wired surface to these few static methods means an application compiled against a newer copy of
  * this jar (with methods the agent does not know) keeps working: the unknown ones stay no-ops.
  * Not part of the public API.
+ *
+ * <p>These are the API stubs (the weaver's {@code REPLACE} advice), not "hooks" in the agent's sense
+ * (container hook classes); the class keeps its old name because older API jars have it and
+ * {@code ApiModule} matches it by name.
  */
 final class Hooks {
     private Hooks() {

@@ -1,7 +1,10 @@
 package io.dsdagent.bootstrap;
 
 /**
- * The static entry points that advice inlined into application classes calls.
+ * The static entry points that advice inlined into application classes calls. It stays one class over
+ * 300 lines on purpose: it is the one class woven code links against in the boot loader, every entry a
+ * guarded one-liner; splitting it would add boot-loader classes and a call indirection on the hot path,
+ * and the entries cannot move or be renamed (woven code and older API jars call them by name).
  *
  * <p>Loader picture: the agent defines its relocated copy of this package directly in the boot loader
  * (never by appending to the boot class path, which would switch off class-data sharing), so every

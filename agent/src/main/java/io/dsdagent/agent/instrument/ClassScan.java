@@ -15,14 +15,14 @@ import java.util.Set;
 
 /**
  * The {@link Weaver}'s first pass: the header, the wanted annotations and the method signatures (no code
- * is read). Asks the matchers for each method's {@link Hook}; a hook for a constructor or type initializer
+ * is read). Asks the matchers for each method's {@link Advice}; advice for a constructor or type initializer
  * is refused with one line (woven code there would run before {@code this} is initialized).
  */
 final class ClassScan extends ClassVisitor {
     private final ClassLoader loader;
     private final InstrumentationModule.Matcher[] matchers;
     private final Set<String> annotations;
-    final Map<String, Hook> hooks = new LinkedHashMap<String, Hook>();
+    final Map<String, Advice> advice = new LinkedHashMap<String, Advice>();
     private final List<Ann> classAnns = new ArrayList<Ann>(2);
     private int access;
     private String name;
@@ -87,12 +87,12 @@ final class ClassScan extends ClassVisitor {
             public void visitEnd() {
                 MethodInfo m = new MethodInfo(access, mName, desc, anns);
                 for (InstrumentationModule.Matcher matcher : active) {
-                    Hook h = matcher.hook(info, m);
+                    Advice h = matcher.advice(info, m);
                     if (h != null && m.isInitializer()) {
                         Log.warnOnce("initializer-" + name + "." + mName, "not instrumenting " + name.replace('/', '.') + "."
                                 + mName + ": constructors and type initializers are never woven");
                     } else if (h != null) {
-                        hooks.put(mName + desc, h);
+                        advice.put(mName + desc, h);
                         return;
                     }
                 }

@@ -5,22 +5,22 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
 /**
- * The one bridge call a {@link WovenMethod}'s exit makes, by hook kind: primitives, the weave-time id and
+ * The one bridge call a {@link WovenMethod}'s exit makes, by advice kind: primitives, the weave-time id and
  * what the entry saved, never a lookup by name. {@link WovenMethod} guards the call; this only emits it.
  */
 final class ExitCalls {
     private final MethodVisitor mv;
     private final String bridge;
-    private final Hook hook;
+    private final Advice advice;
     private final Type ret;
     private final int first;
     private final int returned;
     private final int thrown;
 
-    ExitCalls(MethodVisitor mv, String bridge, Hook hook, Type ret, int first, int returned, int thrown) {
+    ExitCalls(MethodVisitor mv, String bridge, Advice advice, Type ret, int first, int returned, int thrown) {
         this.mv = mv;
         this.bridge = bridge;
-        this.hook = hook;
+        this.advice = advice;
         this.ret = ret;
         this.first = first;
         this.returned = returned;
@@ -29,13 +29,13 @@ final class ExitCalls {
 
     /** The exit call; {@code failed}: from the throw path, the throwable in local {@code thrown}. */
     void call(boolean failed) {
-        push(mv, hook.id);
+        push(mv, advice.id);
         boolean value = !failed && ret.getSort() != Type.VOID;
-        if (hook.kind == Hook.CALL) {
+        if (advice.kind == Advice.CALL) {
             mv.visitVarInsn(Opcodes.ILOAD, first);
             mv.visitVarInsn(Opcodes.ALOAD, first + 1);
             mv.visitVarInsn(Opcodes.ALOAD, first + 2);
-            if (hook.passReturn && value) {
+            if (advice.passReturn && value) {
                 loadBoxed(returned, ret);
             } else {
                 mv.visitInsn(Opcodes.ACONST_NULL);
@@ -43,7 +43,7 @@ final class ExitCalls {
             throwable(failed);
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, bridge, "hookExit",
                     "(IILjava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Throwable;)V", false);
-        } else if (hook.kind == Hook.STAGE) {
+        } else if (advice.kind == Advice.STAGE) {
             mv.visitVarInsn(Opcodes.LLOAD, first);
             if (value && (ret.getSort() == Type.OBJECT || ret.getSort() == Type.ARRAY)) {
                 mv.visitVarInsn(Opcodes.ALOAD, returned);

@@ -4,7 +4,7 @@ import io.dsdagent.agent.config.Config;
 
 /**
  * One instrumentation (api, methods, servlet): says which classes may concern it (cheaply, from the
- * class file's bytes) and, for each method of such a class, which {@link Hook} the {@link Weaver}
+ * class file's bytes) and, for each method of such a class, which {@link Advice} the {@link Weaver}
  * inserts. Each lives in its own package and is listed once in {@link Instrumenter#MODULES};
  * {@code DSD_AGENT_INSTRUMENTATION_<NAME>_ENABLED=false} turns it off.
  */
@@ -58,6 +58,6 @@ public interface InstrumentationModule {
         boolean examines(ClassInfo c);
 
         /** The hook for {@code m} of {@code c}, or null. */
-        Hook hook(ClassInfo c, MethodInfo m);
+        Advice advice(ClassInfo c, MethodInfo m);
     }
 }

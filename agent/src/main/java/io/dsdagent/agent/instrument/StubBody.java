@@ -6,7 +6,7 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
 /**
- * {@link Hook#REPLACE}: an API stub's body is preceded by {@code try { return Bridge.<name>(<its
+ * {@link Advice#REPLACE}: an API stub's body is preceded by {@code try { return Bridge.<name>(<its
  * arguments>); } catch (Throwable t) { }}. The stub's own code (the no-op it does without the agent)
  * stays after it, so when the bridge call fails, {@code NoClassDefFoundError} included, the stub
  * behaves exactly as without the agent. Only static stubs are replaced.

@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Weaves {@link Hook hooks} into class files with plain ASM. Three passes over a class that the
- * prefilter let through: the header, annotations and method signatures decide the hooks
+ * Weaves {@link Advice advice} into class files with plain ASM. Three passes over a class that the
+ * prefilter let through: the header, annotations and method signatures decide the advice
  * ({@link ClassScan}, no code is read); the hooked methods' {@code max_locals} are read; then the class
- * is rewritten, copying every method without a hook as it was.
+ * is rewritten, copying every method without advice as it was.
  *
  * <p>What must hold, as ByteBuddy's {@code Advice} with {@code suppress = Throwable.class} gives: every
  * inserted call is guarded where it is made, so nothing the agent does, not even a {@code LinkageError}
@@ -50,22 +50,22 @@ public final class Weaver {
     }
 
     /**
-     * The woven class file, or null when no method of the class gets a hook. Throws ASM's
+     * The woven class file, or null when no method of the class gets advice. Throws ASM's
      * {@code MethodTooLargeException} when a woven method would pass the JVM's 64 KB code limit.
      */
     public byte[] weave(ClassLoader loader, byte[] classFile) {
         ClassReader r = new ClassReader(classFile);
         ClassScan scan = new ClassScan(loader, matchers, annotations);
         r.accept(scan, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        if (scan.hooks.isEmpty()) {
+        if (scan.advice.isEmpty()) {
             return null;
         }
-        final Map<String, Hook> hooks = scan.hooks;
+        final Map<String, Advice> advice = scan.advice;
         final Map<String, Integer> maxLocals = new HashMap<String, Integer>();
         r.accept(new ClassVisitor(API) {
             @Override
             public MethodVisitor visitMethod(int access, final String name, final String desc, String sig, String[] ex) {
-                if (!hooks.containsKey(name + desc)) {
+                if (!advice.containsKey(name + desc)) {
                     return null;
                 }
                 return new MethodVisitor(API) {
@@ -77,7 +77,7 @@ public final class Weaver {
             }
         }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
         ClassWriter w = new ClassWriter(r, ClassWriter.COMPUTE_MAXS);
-        r.accept(new WeaveClass(w, bridge, hooks, maxLocals), ClassReader.EXPAND_FRAMES);
+        r.accept(new WeaveClass(w, bridge, advice, maxLocals), ClassReader.EXPAND_FRAMES);
         return w.toByteArray();
     }
 
@@ -102,7 +102,7 @@ public final class Weaver {
             }
 
             @Override
-            public Hook hook(ClassInfo c, MethodInfo m) {
+            public Advice advice(ClassInfo c, MethodInfo m) {
                 methods.add(m);
                 return null;
             }
@@ -111,18 +111,18 @@ public final class Weaver {
         return new java.util.AbstractMap.SimpleImmutableEntry<ClassInfo, List<MethodInfo>>(cls[0], methods);
     }
 
-    /** Rewrites the hooked methods; every other method is copied as it was. */
+    /** Rewrites the advised methods; every other method is copied as it was. */
     private static final class WeaveClass extends ClassVisitor {
         private final String bridge;
-        private final Map<String, Hook> hooks;
+        private final Map<String, Advice> advice;
         private final Map<String, Integer> maxLocals;
         private String owner;
         private boolean frames;
 
-        WeaveClass(ClassVisitor cv, String bridge, Map<String, Hook> hooks, Map<String, Integer> maxLocals) {
+        WeaveClass(ClassVisitor cv, String bridge, Map<String, Advice> advice, Map<String, Integer> maxLocals) {
             super(API, cv);
             this.bridge = bridge;
-            this.hooks = hooks;
+            this.advice = advice;
             this.maxLocals = maxLocals;
         }
 
@@ -136,11 +136,11 @@ public final class Weaver {
         @Override
         public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
             MethodVisitor mv = super.visitMethod(access, name, desc, sig, ex);
-            Hook h = hooks.get(name + desc);
+            Advice h = advice.get(name + desc);
             if (h == null || mv == null) {
                 return mv;
             }
-            if (h.kind == Hook.REPLACE) {
+            if (h.kind == Advice.REPLACE) {
                 return (access & Opcodes.ACC_STATIC) != 0 ? new StubBody(mv, bridge, name, desc, frames) : mv;
             }
             Integer locals = maxLocals.get(name + desc);

@@ -6,8 +6,8 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
 /**
- * Weaves one {@link Hook} with an exit ({@link Hook#TIMED}, {@link Hook#STAGE}, {@link Hook#CALL}) or an
- * entry call only ({@link Hook#BRIDGE_ENTER}, an enter-only {@link Hook#CALL}) around a method's code.
+ * Weaves one {@link Advice} with an exit ({@link Advice#TIMED}, {@link Advice#STAGE}, {@link Advice#CALL}) or an
+ * entry call only ({@link Advice#BRIDGE_ENTER}, an enter-only {@link Advice#CALL}) around a method's code.
  *
  * <pre>
  *   enter:   start = System.nanoTime()  |  code = 0; a = arg; b = arg; try { code = Bridge.hookEnter(..) } catch (Throwable) {}
@@ -26,7 +26,7 @@ import org.objectweb.asm.Type;
  */
 final class WovenMethod extends MethodVisitor {
     private final String bridge;
-    private final Hook hook;
+    private final Advice advice;
     private final boolean isStatic;
     private final Type[] args;
     private final Type ret;
@@ -41,17 +41,17 @@ final class WovenMethod extends MethodVisitor {
     private final Label exit = new Label();
     private boolean returns;
 
-    WovenMethod(MethodVisitor mv, String bridge, Hook hook, String owner, int access, String desc, int maxLocals,
+    WovenMethod(MethodVisitor mv, String bridge, Advice advice, String owner, int access, String desc, int maxLocals,
                 boolean frames) {
         super(Weaver.API, mv);
         this.bridge = bridge;
-        this.hook = hook;
+        this.advice = advice;
         this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
         this.args = Type.getArgumentTypes(desc);
         this.ret = Type.getReturnType(desc);
         Object[] params = Frames.parameters(owner, isStatic, args);
         this.first = Math.max(maxLocals, Frames.slots(params));
-        Object[] added = !hook.exit ? new Object[0] : hook.kind == Hook.CALL
+        Object[] added = !advice.exit ? new Object[0] : advice.kind == Advice.CALL
                 ? new Object[] {Opcodes.INTEGER, Frames.OBJECT, Frames.OBJECT} : new Object[] {Opcodes.LONG};
         this.frames = frames ? new Frames(params, first, added) : null;
         this.returned = first + Frames.slots(added);
@@ -61,23 +61,23 @@ final class WovenMethod extends MethodVisitor {
     @Override
     public void visitCode() {
         super.visitCode();
-        if (hook.kind == Hook.BRIDGE_ENTER) {
+        if (advice.kind == Advice.BRIDGE_ENTER) {
             Label s = guardStart();
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, bridge, hook.bridgeMethod, "()V", false);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, bridge, advice.bridgeMethod, "()V", false);
             guardEnd(s, frames == null ? null : frames.params());
-        } else if (hook.kind == Hook.CALL && !hook.exit) {
+        } else if (advice.kind == Advice.CALL && !advice.exit) {
             Label s = guardStart();
-            hookEnter(argSlot(hook.argA), argSlot(hook.argB));
+            hookEnter(argSlot(advice.argA), argSlot(advice.argB));
             mv.visitInsn(Opcodes.POP);
             guardEnd(s, frames == null ? null : frames.params());
-        } else if (hook.kind == Hook.CALL) {
+        } else if (advice.kind == Advice.CALL) {
             mv.visitInsn(Opcodes.ICONST_0);
             mv.visitVarInsn(Opcodes.ISTORE, first);
-            loadArg(argSlot(hook.argA));
+            loadArg(argSlot(advice.argA));
             mv.visitVarInsn(Opcodes.ASTORE, first + 1);
-            loadArg(argSlot(hook.argB));
+            loadArg(argSlot(advice.argB));
             mv.visitVarInsn(Opcodes.ASTORE, first + 2);
-            if (hook.enter) {
+            if (advice.enter) {
                 Label s = guardStart();
                 hookEnter(first + 1, first + 2);
                 mv.visitVarInsn(Opcodes.ISTORE, first);
@@ -117,7 +117,7 @@ final class WovenMethod extends MethodVisitor {
 
     @Override
     public void visitFrame(int type, int nLocal, Object[] local, int nStack, Object[] stack) {
-        if (!hook.exit || type != Opcodes.F_NEW || frames == null) {
+        if (!advice.exit || type != Opcodes.F_NEW || frames == null) {
             super.visitFrame(type, nLocal, local, nStack, stack);
             return;
         }
@@ -127,7 +127,7 @@ final class WovenMethod extends MethodVisitor {
 
     @Override
     public void visitInsn(int opcode) {
-        if (hook.exit && opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+        if (advice.exit && opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
             if (opcode != Opcodes.RETURN) {
                 mv.visitVarInsn(ret.getOpcode(Opcodes.ISTORE), returned);
             }
@@ -140,7 +140,7 @@ final class WovenMethod extends MethodVisitor {
 
     @Override
     public void visitMaxs(int maxStack, int maxLocals) {
-        if (hook.exit) {
+        if (advice.exit) {
             mv.visitLabel(end);
             mv.visitTryCatchBlock(start, end, handler, null); // after the method's own: lowest precedence
             if (returns) {
@@ -211,19 +211,19 @@ final class WovenMethod extends MethodVisitor {
 
     /** {@code Bridge.hookEnter(id, a, b)} with {@code a}, {@code b} from local slots (-1: null); its code left on the stack. */
     private void hookEnter(int slotA, int slotB) {
-        ExitCalls.push(mv, hook.id);
+        ExitCalls.push(mv, advice.id);
         loadArg(slotA);
         loadArg(slotB);
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, bridge, "hookEnter", "(ILjava/lang/Object;Ljava/lang/Object;)I", false);
     }
 
     private void exitCall(boolean failed) {
-        new ExitCalls(mv, bridge, hook, ret, first, returned, thrown).call(failed);
+        new ExitCalls(mv, bridge, advice, ret, first, returned, thrown).call(failed);
     }
 
-    /** The local slot of parameter {@code index} ({@link Hook#THIS}: slot 0), or -1 if it is absent or not an object. */
+    /** The local slot of parameter {@code index} ({@link Advice#THIS}: slot 0), or -1 if it is absent or not an object. */
     private int argSlot(int index) {
-        if (index == Hook.THIS && !isStatic) {
+        if (index == Advice.THIS && !isStatic) {
             return 0;
         }
         if (index < 0 || index >= args.length || (args[index].getSort() != Type.OBJECT

@@ -13,7 +13,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * Resolves a metric identity (type, name, tags) to an id once; recording then works on ids.
+ * Resolves a metric identity (type, name, tags) to an id once; recording then works on ids. It stays one
+ * class over 300 lines because slot allocation, generations, quarantine and the cap's shares are guarded
+ * by its one lock and change together (registering bumps a slot's generation and takes a share, evicting
+ * quarantines the slot and gives the share back); splitting them would spread one lock's invariants
+ * over classes on the recorder's path.
  *
  * <p><b>Slots and ids.</b> A context lives in a slot, the dense index the recorder and aggregator use.
  * The id handed to callers is the slot plus a generation in the high bits. A context that received

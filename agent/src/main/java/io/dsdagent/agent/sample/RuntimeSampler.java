@@ -17,7 +17,8 @@ import java.util.Locale;
  * JVM runtime metrics under the names Datadog's JVM dashboard reads (the ones dd-java-agent sends through
  * JMXFetch), from the {@code java.lang.management} MXBean getters only: never the platform MBean
  * server, never {@code java.util.logging}. GC counts and times, which JMXFetch reports as counters, are
- * sent as per-second rates over the time since the previous sample, as JMXFetch does.
+ * sent as per-second rates over the time since the previous sample, as JMXFetch does. System CPU load
+ * comes from {@link SystemCpu} where /proc/stat is readable.
  */
 public final class RuntimeSampler {
     /** One output series: a gauge name and its tags. */
@@ -47,11 +48,7 @@ public final class RuntimeSampler {
     private long lastNanos = -1;
     private final int processors = Runtime.getRuntime().availableProcessors();
     private long lastCpuNanos = -1;
-    private final ProcFile procStat;
-    private final byte[] statBuf = new byte[512];
-    private final long[] statNow = new long[2];
-    private long lastBusy = -1;
-    private long lastTotal = -1;
+    private final SystemCpu systemCpu;
 
     private final List<Series> series = new ArrayList<Series>();
     private final double[] values;
@@ -66,7 +63,7 @@ public final class RuntimeSampler {
     }
 
     RuntimeSampler(String procStatPath) {
-        procStat = new java.io.File(procStatPath).canRead() ? new ProcFile(procStatPath) : null;
+        systemCpu = SystemCpu.open(procStatPath);
         add("jvm.heap_memory");
         add("jvm.heap_memory_committed");
         add("jvm.heap_memory_init");
@@ -221,71 +218,11 @@ public final class RuntimeSampler {
                 values[cpuBase] = Math.min(100, Math.max(0, (cpu - lastCpuNanos) / (seconds * 1e9 * processors) * 100));
             }
             lastCpuNanos = cpu;
-            if (procStat == null) {
-                values[cpuBase + 1] = percent(sun.getSystemCpuLoad());
-            } else if (readStat()) {
-                long busy = statNow[0];
-                long total = statNow[1];
-                if (lastTotal >= 0 && total > lastTotal) {
-                    values[cpuBase + 1] = Math.max(0, busy - lastBusy) * 100.0 / (total - lastTotal);
-                }
-                lastBusy = busy;
-                lastTotal = total;
-            }
+            values[cpuBase + 1] = systemCpu == null ? percent(sun.getSystemCpuLoad()) : systemCpu.load();
         }
         if (os instanceof com.sun.management.UnixOperatingSystemMXBean) {
             values[cpuBase + 2] = nonNegative(((com.sun.management.UnixOperatingSystemMXBean) os).getOpenFileDescriptorCount());
         }
-    }
-
-    /** Busy and total jiffies from the {@code cpu} line of /proc/stat into {@link #statNow}. */
-    private boolean readStat() {
-        int len;
-        try {
-            len = procStat.readHead(statBuf);
-        } catch (java.io.IOException e) {
-            return false;
-        }
-        return parseCpuLine(statBuf, len, statNow);
-    }
-
-    /**
-     * Parses {@code cpu  user nice system idle iowait irq softirq steal ...}: busy = all of the first eight
-     * but idle and iowait (guest time is already in user).
-     */
-    static boolean parseCpuLine(byte[] b, int len, long[] out) {
-        if (len < 4 || b[0] != 'c' || b[1] != 'p' || b[2] != 'u' || b[3] != ' ') {
-            return false;
-        }
-        int p = 4;
-        long total = 0;
-        long idle = 0;
-        int field = 0;
-        while (p < len && b[p] != '\n' && field < 8) {
-            while (p < len && b[p] == ' ') {
-                p++;
-            }
-            long v = 0;
-            int digits = 0;
-            while (p < len && b[p] >= '0' && b[p] <= '9') {
-                v = v * 10 + (b[p++] - '0');
-                digits++;
-            }
-            if (digits == 0) {
-                break;
-            }
-            total += v;
-            if (field == 3 || field == 4) {
-                idle += v;
-            }
-            field++;
-        }
-        if (field < 4) {
-            return false;
-        }
-        out[0] = total - idle;
-        out[1] = total;
-        return true;
     }
 
     /** Per-second rate of a counter; NaN without a previous sample or if the counter is unsupported. */

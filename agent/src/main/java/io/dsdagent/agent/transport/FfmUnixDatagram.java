@@ -13,7 +13,9 @@ import java.util.Optional;
  * A Unix datagram socket ({@code socket(AF_UNIX, SOCK_DGRAM)}) through the JDK 22+ Foreign Function and
  * Memory API, reached only by reflection and method handles so the agent stays Java 8 bytecode. The JDK
  * has no Unix datagram channel ({@code DatagramChannel.open(UNIX)} throws), and this route costs no jar
- * bytes and loads no JNI library.
+ * bytes and loads no JNI library. It stays one class over 300 lines because the reflective FFM lookups
+ * (linker, layouts, downcall handles for socket, sendto, bind, recv, close and errno capture) are made
+ * together and fail together in the constructor; a split would add classes whose only caller is this one.
  *
  * <p>Sending uses {@code sendto} with the path on every datagram ({@code MSG_DONTWAIT}, never blocks):
  * the kernel looks the path up each time, so a socket file deleted and re-created by a restarted

@@ -72,10 +72,6 @@ class BridgeSinkTest {
             }
 
             @Override
-            public void counted(int methodId, Throwable thrown) {
-            }
-
-            @Override
             public void stage(int methodId, long startNanos, Object returned, Throwable thrown) {
                 seen.add("stage " + methodId + " " + returned);
             }

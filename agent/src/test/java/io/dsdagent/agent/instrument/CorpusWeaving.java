@@ -30,17 +30,17 @@ public final class CorpusWeaving {
         return new Weaver(List.of(new InstrumentationModule.Matcher() {
             @Override public String[] annotations() { return new String[0]; }
             @Override public boolean examines(ClassInfo c) { return true; }
-            @Override public Hook hook(ClassInfo c, MethodInfo m) {
+            @Override public Advice advice(ClassInfo c, MethodInfo m) {
                 if (!m.hasCode() || m.isInitializer()) {
                     return null;
                 }
                 methods++;
                 switch (Math.floorMod((m.name + m.desc).hashCode(), 5)) {
-                    case 0: return Hook.timed(1, false);
-                    case 1: return Hook.timed(2, true);
-                    case 2: return Hook.call(3, true, true, true, 0, Hook.THIS);
-                    case 3: return Hook.call(4, true, false, false, 1, -1);
-                    default: return m.is(java.lang.reflect.Modifier.STATIC) ? Hook.replace() : Hook.bridgeOnEntry("httpHandedOff");
+                    case 0: return Advice.timed(1, false);
+                    case 1: return Advice.timed(2, true);
+                    case 2: return Advice.call(3, true, true, true, 0, Advice.THIS);
+                    case 3: return Advice.call(4, true, false, false, 1, -1);
+                    default: return m.is(java.lang.reflect.Modifier.STATIC) ? Advice.replace() : Advice.bridgeOnEntry("httpHandedOff");
                 }
             }
         }));

@@ -32,15 +32,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GuardedWeavingTest {
     private static final String FAILING = FailingBridge.class.getName().replace('.', '/');
     /** Every hook kind the weaver inserts around code, by a name for failure messages (public methods only). */
-    private static final Map<String, Function<MethodInfo, Hook>> KINDS = new LinkedHashMap<>();
+    private static final Map<String, Function<MethodInfo, Advice>> KINDS = new LinkedHashMap<>();
 
     static {
-        KINDS.put("timed", m -> Hook.timed(1, false));
-        KINDS.put("stage", m -> Hook.timed(1, true));
-        KINDS.put("call", m -> Hook.call(2, true, true, true, 0, 1));
-        KINDS.put("exit-only call", m -> Hook.call(2, false, true, false, Hook.THIS, 0));
-        KINDS.put("enter-only call", m -> Hook.call(2, true, false, false, 0, -1));
-        KINDS.put("bridge entry", m -> Hook.bridgeOnEntry("entered"));
+        KINDS.put("timed", m -> Advice.timed(1, false));
+        KINDS.put("stage", m -> Advice.timed(1, true));
+        KINDS.put("call", m -> Advice.call(2, true, true, true, 0, 1));
+        KINDS.put("exit-only call", m -> Advice.call(2, false, true, false, Advice.THIS, 0));
+        KINDS.put("enter-only call", m -> Advice.call(2, true, false, false, 0, -1));
+        KINDS.put("bridge entry", m -> Advice.bridgeOnEntry("entered"));
     }
 
     @AfterEach
@@ -48,11 +48,11 @@ class GuardedWeavingTest {
         Log.setOut(System.err);
     }
 
-    private static InstrumentationModule.Matcher every(Function<MethodInfo, Hook> hook) {
+    private static InstrumentationModule.Matcher every(Function<MethodInfo, Advice> hook) {
         return new InstrumentationModule.Matcher() {
             @Override public String[] annotations() { return new String[0]; }
             @Override public boolean examines(ClassInfo c) { return true; }
-            @Override public Hook hook(ClassInfo c, MethodInfo m) { return hook.apply(m); }
+            @Override public Advice advice(ClassInfo c, MethodInfo m) { return hook.apply(m); }
         };
     }
 
@@ -69,7 +69,7 @@ class GuardedWeavingTest {
         }.define();
     }
 
-    private static Object wovenEveryReturn(Function<MethodInfo, Hook> kind, String bridge, ClassLoader parent)
+    private static Object wovenEveryReturn(Function<MethodInfo, Advice> kind, String bridge, ClassLoader parent)
             throws Exception {
         byte[] b = new Weaver(List.of(every(m -> m.isInitializer() || !m.is(Modifier.PUBLIC) ? null : kind.apply(m))), bridge)
                 .weave(GuardedWeavingTest.class.getClassLoader(), classFile(EveryReturn.class));
@@ -135,16 +135,16 @@ class GuardedWeavingTest {
     void aBridgeThatThrowsOnEnterOrExitLeavesEveryReturnTypeAndEveryThrowUnchanged() throws Exception {
         List<Throwable> errors = List.of(new Error("bridge failed"),
                 new NoClassDefFoundError("io/dsdagent/agent/bridge/Bridge"));
-        for (Map.Entry<String, Function<MethodInfo, Hook>> kind : KINDS.entrySet()) {
+        for (Map.Entry<String, Function<MethodInfo, Advice>> kind : KINDS.entrySet()) {
             Object woven = wovenEveryReturn(kind.getValue(), FAILING, GuardedWeavingTest.class.getClassLoader());
-            Hook sample = kind.getValue().apply(null);
+            Advice sample = kind.getValue().apply(null);
             for (Throwable error : errors) {
                 Throwable[][] modes = {{error, null}, {null, error}, {error, error}};
                 for (Throwable[] mode : modes) {
                     String what = kind.getKey() + ", enter throws " + mode[0] + ", exit throws " + mode[1];
                     FailingBridge.reset(mode[0], mode[1]);
                     int calls = assertSameBehaviour(woven, what);
-                    boolean entersBridge = sample.kind == Hook.CALL ? sample.enter : sample.kind == Hook.BRIDGE_ENTER;
+                    boolean entersBridge = sample.kind == Advice.CALL ? sample.enter : sample.kind == Advice.BRIDGE_ENTER;
                     assertEquals(entersBridge ? calls : 0, FailingBridge.enters, what + ": entry calls");
                     assertEquals(sample.exit ? calls : 0, FailingBridge.exits,
                             what + ": exactly one exit call per call, even when it throws");
@@ -156,7 +156,7 @@ class GuardedWeavingTest {
     @Test
     void aLoaderThatCannotSeeTheBridgeGetsNoClassDefFoundErrorSwallowedWhereItIsRaised() throws Exception {
         ClassLoader platform = ClassLoader.getPlatformClassLoader(); // sees java.*, not the bridge
-        for (Map.Entry<String, Function<MethodInfo, Hook>> kind : KINDS.entrySet()) {
+        for (Map.Entry<String, Function<MethodInfo, Advice>> kind : KINDS.entrySet()) {
             Object woven = wovenEveryReturn(kind.getValue(), Weaver.BRIDGE, platform);
             assertSameBehaviour(woven, kind.getKey());
             assertSameBehaviour(woven, kind.getKey() + ", second round (the JVM caches the failed resolution)");
@@ -165,7 +165,7 @@ class GuardedWeavingTest {
 
     @Test
     void stubBodiesFallBackToTheirOwnCodeWhenTheBridgeFails() throws Exception {
-        InstrumentationModule.Matcher stubs = every(m -> m.name.equals("register") ? Hook.replace() : null);
+        InstrumentationModule.Matcher stubs = every(m -> m.name.equals("register") ? Advice.replace() : null);
         byte[] b = new Weaver(List.of(stubs)).weave(getClass().getClassLoader(),
                 classFile(io.dsdagent.fixture.weave.Target.class));
         Class<?> c = define(ClassLoader.getPlatformClassLoader(), io.dsdagent.fixture.weave.Target.class.getName(), b);
@@ -178,13 +178,13 @@ class GuardedWeavingTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Log.setOut(new PrintStream(log, true, StandardCharsets.UTF_8));
         byte[] original = classFile(EveryReturn.class);
-        InstrumentationModule.Matcher initializersOnly = every(m -> m.isInitializer() ? Hook.timed(1, false) : null);
+        InstrumentationModule.Matcher initializersOnly = every(m -> m.isInitializer() ? Advice.timed(1, false) : null);
         assertNull(new Weaver(List.of(initializersOnly), FAILING).weave(getClass().getClassLoader(), original),
                 "nothing to weave");
         String lines = log.toString(StandardCharsets.UTF_8);
         assertTrue(lines.contains("EveryReturn.<init>: constructors and type initializers are never woven"), lines);
 
-        byte[] b = new Weaver(List.of(every(m -> m.is(Modifier.PRIVATE) ? null : Hook.timed(1, false))), FAILING).weave(getClass().getClassLoader(),
+        byte[] b = new Weaver(List.of(every(m -> m.is(Modifier.PRIVATE) ? null : Advice.timed(1, false))), FAILING).weave(getClass().getClassLoader(),
                 original);
         assertNotNull(b);
         FailingBridge.reset(null, null);
@@ -213,7 +213,7 @@ class GuardedWeavingTest {
             if (nest[0] && nested.isEmpty()) { // as a loader would, loading a class while the agent reads a supertype
                 nested.add(String.valueOf(t[0].transform(loader, name, null, null, target)));
             }
-            return method.name.equals("sum") ? Hook.timed(1, false) : null;
+            return method.name.equals("sum") ? Advice.timed(1, false) : null;
         });
         t[0] = Instrumenter.transformer(List.of("class:" + name), new Weaver(List.of(m)));
         assertNotNull(t[0].transform(loader, name, null, null, target), "the outer transform weaves");

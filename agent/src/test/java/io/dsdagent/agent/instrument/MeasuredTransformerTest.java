@@ -59,8 +59,8 @@ class MeasuredTransformerTest {
             }
 
             @Override
-            public Hook hook(ClassInfo c, MethodInfo m) {
-                return m.name.equals("run") ? Hook.bridgeOnEntry("httpHandedOff") : null;
+            public Advice advice(ClassInfo c, MethodInfo m) {
+                return m.name.equals("run") ? Advice.bridgeOnEntry("httpHandedOff") : null;
             }
         };
         WeavingTransformer inner = Instrumenter.transformer(List.of(InstrumentationModule.CLASS + internal(Targets.Hooked.class),

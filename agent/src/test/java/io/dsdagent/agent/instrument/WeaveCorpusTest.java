@@ -194,8 +194,8 @@ class WeaveCorpusTest {
         InstrumentationModule.Matcher timed = new InstrumentationModule.Matcher() {
             @Override public String[] annotations() { return new String[0]; }
             @Override public boolean examines(ClassInfo c) { return true; }
-            @Override public Hook hook(ClassInfo c, MethodInfo m) {
-                return m.name.equals("f") ? Hook.timed(1, false) : m.name.equals("g") ? Hook.call(2, true, true, true, 1, -1) : null;
+            @Override public Advice advice(ClassInfo c, MethodInfo m) {
+                return m.name.equals("f") ? Advice.timed(1, false) : m.name.equals("g") ? Advice.call(2, true, true, true, 1, -1) : null;
             }
         };
         byte[] woven = new Weaver(List.of(timed), FailingBridge.class.getName().replace('.', '/')).weave(null, original);

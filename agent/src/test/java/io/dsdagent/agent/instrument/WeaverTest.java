@@ -69,18 +69,18 @@ class WeaverTest {
         return new InstrumentationModule.Matcher() {
             @Override public String[] annotations() { return new String[0]; }
             @Override public boolean examines(ClassInfo c) { return true; }
-            @Override public Hook hook(ClassInfo c, MethodInfo m) {
+            @Override public Advice advice(ClassInfo c, MethodInfo m) {
                 if (m.isInitializer()) {
                     return null;
                 }
                 if (m.name.equals("register")) {
-                    return Hook.replace();
+                    return Advice.replace();
                 }
                 if (timed.contains(m.name)) {
-                    return Hook.timed(9, false);
+                    return Advice.timed(9, false);
                 }
-                return m.name.equals("fail") ? Hook.call(3, true, true, false, Hook.THIS, 0)
-                        : Hook.call(m.name.length(), true, true, true, 0, 1);
+                return m.name.equals("fail") ? Advice.call(3, true, true, false, Advice.THIS, 0)
+                        : Advice.call(m.name.length(), true, true, true, 0, 1);
             }
         };
     }

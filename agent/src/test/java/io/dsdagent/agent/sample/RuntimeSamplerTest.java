@@ -183,11 +183,11 @@ class RuntimeSamplerTest {
     void systemCpuFromProcStat() {
         long[] out = new long[2];
         byte[] line = "cpu  100 5 50 800 40 3 2 0 7 0\ncpu0 1 2 3 4\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        assertTrue(RuntimeSampler.parseCpuLine(line, line.length, out));
+        assertTrue(SystemCpu.parseCpuLine(line, line.length, out));
         assertEquals(100 + 5 + 50 + 3 + 2, out[0]);
         assertEquals(100 + 5 + 50 + 800 + 40 + 3 + 2, out[1]);
         byte[] bad = "intr 1 2 3\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        assertFalse(RuntimeSampler.parseCpuLine(bad, bad.length, out));
+        assertFalse(SystemCpu.parseCpuLine(bad, bad.length, out));
     }
 
     @Test

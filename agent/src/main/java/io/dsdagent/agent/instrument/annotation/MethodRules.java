@@ -21,7 +21,7 @@ import java.util.Set;
  * Which methods are timed or counted, and how: decided from type descriptions only (annotations are
  * matched <em>by name</em> and their values read from the class file, so no annotation class is loaded,
  * and Micrometer need not be on the class path; an attribute not written in the class file has its
- * default).
+ * default). Which methods a type-level annotation reaches is {@link TypeLevelRule}'s.
  *
  * <p>Rules: a method's own {@code @Timed}/{@code @Counted} wins over the one on its declaring type, ours
  * over Micrometer's, any annotation over {@code DSD_AGENT_TIMED_METHODS}. A method's own annotation
@@ -39,8 +39,6 @@ public final class MethodRules {
     static final String MM_COUNTED = "io.micrometer.core.annotation.Counted";
     static final String DEFAULT_TIMER = "method.timed";
     static final String DEFAULT_COUNTER = "method.counted";
-    /** On every class kotlinc writes: tells its generated data-class methods from the user's. */
-    static final String KOTLIN_METADATA = "kotlin.Metadata";
     private static final String SUSPEND_TAIL = "Lkotlin/coroutines/Continuation;)Ljava/lang/Object;";
 
     /**
@@ -95,7 +93,7 @@ public final class MethodRules {
             d.add(descriptor(MM_TIMED));
             d.add(descriptor(MM_COUNTED));
         }
-        d.add(descriptor(KOTLIN_METADATA));
+        d.add(descriptor(TypeLevelRule.KOTLIN_METADATA));
         return d.toArray(new String[0]);
     }
 
@@ -152,7 +150,7 @@ public final class MethodRules {
         String timerName = null;
         String[] timerTags = null;
         int timerType = defaultTimerType;
-        boolean byType = typeLevelApplies(type, m);
+        boolean byType = TypeLevelRule.applies(type, m);
         Ann timed = pick(mine, TIMED, MM_TIMED);
         if (timed == null && byType) {
             timed = pick(typeLevel, TIMED, MM_TIMED);
@@ -198,41 +196,6 @@ public final class MethodRules {
         }
         return new MethodPlan(cls, name, timerName, timerTags, timerType, counterName, counterTags, failuresOnly,
                 returnsStage(type, m));
-    }
-
-    /** What a proxy of the type would intercept: public, non-static, not an Object method nor Kotlin-generated. */
-    private static boolean typeLevelApplies(ClassInfo type, MethodInfo m) {
-        if (!m.is(Opcodes.ACC_PUBLIC) || m.is(Opcodes.ACC_STATIC)) {
-            return false;
-        }
-        String sig = m.name + m.desc;
-        if (sig.equals("toString()Ljava/lang/String;") || sig.equals("hashCode()I")
-                || sig.equals("equals(Ljava/lang/Object;)Z")) {
-            return false;
-        }
-        return !isKotlin(type) || !(m.name.equals("copy") || isComponent(m.name));
-    }
-
-    private static boolean isKotlin(ClassInfo type) {
-        for (Ann a : type.annotations) {
-            if (a.type.equals(KOTLIN_METADATA)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** {@code component1}, {@code component2}, ...: a data class's destructuring accessors. */
-    private static boolean isComponent(String name) {
-        if (!name.startsWith("component") || name.length() == 9) {
-            return false;
-        }
-        for (int i = 9; i < name.length(); i++) {
-            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 
     private boolean listed(String cls, String method) {

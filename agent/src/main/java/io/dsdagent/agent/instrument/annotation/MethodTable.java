@@ -80,12 +80,7 @@ public final class MethodTable implements MethodSink {
 
     @Override
     public void timed(int methodId, long nanos, Throwable thrown) {
-        record(methodId, nanos, thrown, true);
-    }
-
-    @Override
-    public void counted(int methodId, Throwable thrown) {
-        record(methodId, 0, thrown, false);
+        record(methodId, nanos, thrown);
     }
 
     @Override
@@ -94,14 +89,14 @@ public final class MethodTable implements MethodSink {
             if (thrown == null && returned instanceof CompletionStage) {
                 ((CompletionStage<?>) returned).whenComplete(new Completion(this, methodId, startNanos));
             } else {
-                record(methodId, System.nanoTime() - startNanos, thrown, true);
+                record(methodId, System.nanoTime() - startNanos, thrown);
             }
         } catch (Throwable t) {
             telemetry.adviceError();
         }
     }
 
-    private void record(int methodId, long nanos, Throwable thrown, boolean withTimer) {
+    private void record(int methodId, long nanos, Throwable thrown) {
         try {
             Entry[] e = entries;
             Entry entry = methodId >= 0 && methodId < e.length ? e[methodId] : null;
@@ -125,7 +120,7 @@ public final class MethodTable implements MethodSink {
                 timer = o.timers[i];
                 counter = o.counters[i];
             }
-            if (withTimer && timer != null) {
+            if (timer != null) {
                 int slot = timer.slot();
                 if (slot >= 0) {
                     recorder.recordNanos(slot, nanos);
@@ -267,7 +262,7 @@ public final class MethodTable implements MethodSink {
 
         @Override
         public void accept(Object value, Throwable thrown) {
-            table.record(id, System.nanoTime() - start, unwrap(thrown), true);
+            table.record(id, System.nanoTime() - start, unwrap(thrown));
         }
 
         private static Throwable unwrap(Throwable t) {

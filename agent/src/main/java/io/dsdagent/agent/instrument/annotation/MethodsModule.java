@@ -3,7 +3,7 @@ package io.dsdagent.agent.instrument.annotation;
 import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.AgentServices;
 import io.dsdagent.agent.instrument.ClassInfo;
-import io.dsdagent.agent.instrument.Hook;
+import io.dsdagent.agent.instrument.Advice;
 import io.dsdagent.agent.instrument.MethodInfo;
 import io.dsdagent.agent.instrument.InstrumentationModule;
 import io.dsdagent.agent.log.Log;
@@ -93,13 +93,13 @@ public final class MethodsModule implements InstrumentationModule {
             }
 
             @Override
-            public Hook hook(ClassInfo c, MethodInfo m) {
+            public Advice advice(ClassInfo c, MethodInfo m) {
                 MethodPlan p = rules.plan(c, m);
                 if (p == null) {
                     return null;
                 }
                 int id = table.idFor(p);
-                return id < 0 ? null : Hook.timed(id, p.async);
+                return id < 0 ? null : Advice.timed(id, p.async);
             }
         };
     }

@@ -4,7 +4,7 @@ import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.AgentServices;
 import io.dsdagent.agent.instrument.ClassInfo;
 import io.dsdagent.agent.instrument.ClassMatcher;
-import io.dsdagent.agent.instrument.Hook;
+import io.dsdagent.agent.instrument.Advice;
 import io.dsdagent.agent.instrument.MethodInfo;
 import io.dsdagent.agent.instrument.InstrumentationModule;
 import io.dsdagent.bootstrap.Bridge;
@@ -64,9 +64,9 @@ public final class ApiModule implements InstrumentationModule {
         }
         return new ClassMatcher(HOOKS) {
             @Override
-            public Hook hook(ClassInfo c, MethodInfo m) {
+            public Advice advice(ClassInfo c, MethodInfo m) {
                 return m.is(java.lang.reflect.Modifier.STATIC) && m.hasCode() && wired.contains(m.name + m.desc)
-                        ? Hook.replace() : null;
+                        ? Advice.replace() : null;
             }
         };
     }

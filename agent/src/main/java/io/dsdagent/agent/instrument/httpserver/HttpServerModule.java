@@ -4,7 +4,7 @@ import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.AgentServices;
 import io.dsdagent.agent.instrument.ClassInfo;
 import io.dsdagent.agent.instrument.ClassMatcher;
-import io.dsdagent.agent.instrument.Hook;
+import io.dsdagent.agent.instrument.Advice;
 import io.dsdagent.agent.instrument.HookTable;
 import io.dsdagent.agent.instrument.InstrumentationModule;
 import io.dsdagent.agent.instrument.MethodInfo;
@@ -56,10 +56,10 @@ public final class HttpServerModule implements InstrumentationModule {
                 "com.sun.net.httpserver.HttpExchange", HookTable.FROM_A);
         return new ClassMatcher(CHAIN) {
             @Override
-            public Hook hook(ClassInfo c, MethodInfo m) {
+            public Advice advice(ClassInfo c, MethodInfo m) {
                 return m.hasCode() && !m.is(Opcodes.ACC_STATIC) && m.name.equals("doFilter")
                         && m.desc.equals("(Lcom/sun/net/httpserver/HttpExchange;)V")
-                        ? Hook.call(hook, true, true, false, 0, -1) : null;
+                        ? Advice.call(hook, true, true, false, 0, -1) : null;
             }
         };
     }

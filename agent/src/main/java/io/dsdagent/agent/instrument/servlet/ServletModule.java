@@ -3,7 +3,7 @@ package io.dsdagent.agent.instrument.servlet;
 import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.AgentServices;
 import io.dsdagent.agent.instrument.ClassInfo;
-import io.dsdagent.agent.instrument.Hook;
+import io.dsdagent.agent.instrument.Advice;
 import io.dsdagent.agent.instrument.http.HttpMetrics;
 import io.dsdagent.agent.instrument.HookTable;
 import io.dsdagent.agent.instrument.MethodInfo;
@@ -85,7 +85,7 @@ public final class ServletModule implements InstrumentationModule {
         }
 
         @Override
-        public Hook hook(ClassInfo c, MethodInfo m) {
+        public Advice advice(ClassInfo c, MethodInfo m) {
             if (!m.hasCode() || m.isInitializer()) {
                 return null;
             }
@@ -95,19 +95,19 @@ public final class ServletModule implements InstrumentationModule {
                     return null;
                 }
                 if (m.desc.equals("(Lorg/eclipse/jetty/server/HttpChannel;)V")) { // Jetty 9.4-11
-                    return Hook.call(jettyChannel, true, true, false, 0, -1);
+                    return Advice.call(jettyChannel, true, true, false, 0, -1);
                 }
                 return m.desc.startsWith("(Lorg/eclipse/jetty/server/Request;") // Jetty 12
                         && m.desc.endsWith(")Z") && Type.getArgumentTypes(m.desc).length == 3
-                        ? Hook.call(jetty, true, true, true, 0, 1) : null;
+                        ? Advice.call(jetty, true, true, true, 0, 1) : null;
             }
             if (c.name.equals(UNDERTOW_CONNECTORS)) {
                 return isStatic && m.name.equals("executeRootHandler")
                         && m.desc.endsWith(";Lio/undertow/server/HttpServerExchange;)V")
-                        && Type.getArgumentTypes(m.desc).length == 2 ? Hook.call(undertow, true, true, false, 1, -1) : null;
+                        && Type.getArgumentTypes(m.desc).length == 2 ? Advice.call(undertow, true, true, false, 1, -1) : null;
             }
             if (c.name.equals(UNDERTOW_EXCHANGE)) {
-                return !isStatic && m.name.equals("dispatch") ? Hook.bridgeOnEntry("httpHandedOff") : null;
+                return !isStatic && m.name.equals("dispatch") ? Advice.bridgeOnEntry("httpHandedOff") : null;
             }
             if (c.name.equals(TOMCAT_HOST_VALVE)) {
                 if (isStatic || !m.name.equals("invoke") || Type.getArgumentTypes(m.desc).length != 2) {
@@ -115,10 +115,10 @@ public final class ServletModule implements InstrumentationModule {
                 }
                 String arg0 = Type.getArgumentTypes(m.desc)[0].getInternalName();
                 if (c.isAssignable(arg0, "jakarta/servlet/http/HttpServletRequest")) {
-                    return Hook.call(jakartaValve, true, true, false, 0, 1);
+                    return Advice.call(jakartaValve, true, true, false, 0, 1);
                 }
                 return c.isAssignable(arg0, "javax/servlet/http/HttpServletRequest")
-                        ? Hook.call(javaxValve, true, true, false, 0, 1) : null;
+                        ? Advice.call(javaxValve, true, true, false, 0, 1) : null;
             }
             if (isStatic || c.isInterface()) {
                 return null;
@@ -131,11 +131,11 @@ public final class ServletModule implements InstrumentationModule {
                         && c.loaderSees(api + "/servlet/Servlet.class")) {
                     int id = api.equals("jakarta") ? jakartaServlet
                             : c.loaderSees("javax/servlet/http/HttpServletMapping.class") ? javaxServlet : javax3Servlet;
-                    return Hook.call(id, true, true, false, 0, 1);
+                    return Advice.call(id, true, true, false, 0, 1);
                 }
                 if (m.name.equals("startAsync") && m.desc.endsWith(")L" + api + "/servlet/AsyncContext;")
                         && c.isSubtypeOf(api + "/servlet/ServletRequest")) {
-                    return Hook.call(api.equals("jakarta") ? jakartaAsync : javaxAsync, false, true, true, -1, -1);
+                    return Advice.call(api.equals("jakarta") ? jakartaAsync : javaxAsync, false, true, true, -1, -1);
                 }
             }
             return null;

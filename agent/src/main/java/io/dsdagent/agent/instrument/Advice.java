@@ -1,11 +1,13 @@
 package io.dsdagent.agent.instrument;
 
 /**
- * What the {@link Weaver} inserts into one method. Every kind only adds calls to the boot loader's
- * bridge and local variables, never members, so the same weaving serves first loads and
- * retransformation (late attach), and class-data-shared classes that are not woven stay shared.
+ * What the {@link Weaver} inserts into one method: its weave-time plan. "Advice" is only this plan;
+ * "hook" means only the agent classes run in a container's loader ({@code *Hook}, {@code HookTable},
+ * {@code Bridge.hookEnter/hookExit}), which a {@link #CALL} advice reaches. Every kind only adds calls
+ * to the boot loader's bridge and local variables, never members, so the same weaving serves first loads
+ * and retransformation (late attach), and class-data-shared classes that are not woven stay shared.
  */
-public final class Hook {
+public final class Advice {
     /** Timed/counted method: reads the clock on entry, {@code Bridge.methodTimed(id, start, thrown)} on exit. */
     static final int TIMED = 1;
     /** As {@link #TIMED}, but hands what the method returned to {@code Bridge.methodStage} (a CompletionStage). */
@@ -32,7 +34,7 @@ public final class Hook {
     /** {@link #BRIDGE_ENTER}: the bridge method's name. */
     final String bridgeMethod;
 
-    private Hook(int kind, int id, boolean enter, boolean exit, boolean passReturn, int argA, int argB) {
+    private Advice(int kind, int id, boolean enter, boolean exit, boolean passReturn, int argA, int argB) {
         this.kind = kind;
         this.id = id;
         this.enter = enter;
@@ -43,7 +45,7 @@ public final class Hook {
         this.bridgeMethod = null;
     }
 
-    private Hook(String bridgeMethod) {
+    private Advice(String bridgeMethod) {
         this.kind = BRIDGE_ENTER;
         this.id = 0;
         this.enter = true;
@@ -55,30 +57,30 @@ public final class Hook {
     }
 
     /** On entry, calls the bridge's static no-argument, void method {@code name}. */
-    public static Hook bridgeOnEntry(String name) {
-        return new Hook(name);
+    public static Advice bridgeOnEntry(String name) {
+        return new Advice(name);
     }
 
     /** Times the method for {@code methodId}; {@code stage}: it returns a CompletionStage, timed until done. */
-    public static Hook timed(int methodId, boolean stage) {
-        return new Hook(stage ? STAGE : TIMED, methodId, true, true, stage, -1, -1);
+    public static Advice timed(int methodId, boolean stage) {
+        return new Advice(stage ? STAGE : TIMED, methodId, true, true, stage, -1, -1);
     }
 
     /** Replaces a static stub's body with a call to the bridge method of the same name and descriptor. */
-    public static Hook replace() {
-        return new Hook(REPLACE, 0, false, false, false, -1, -1);
+    public static Advice replace() {
+        return new Advice(REPLACE, 0, false, false, false, -1, -1);
     }
 
     /**
      * Calls container hook {@code hookId} on entry and/or exit with parameters {@code argA}, {@code argB}
      * (0-based, -1 for none); {@code passReturn}: the exit also gets the return value.
      */
-    public static Hook call(int hookId, boolean enter, boolean exit, boolean passReturn, int argA, int argB) {
-        return new Hook(CALL, hookId, enter, exit, passReturn, argA, argB);
+    public static Advice call(int hookId, boolean enter, boolean exit, boolean passReturn, int argA, int argB) {
+        return new Advice(CALL, hookId, enter, exit, passReturn, argA, argB);
     }
 
     @Override
     public String toString() {
-        return "Hook[kind " + kind + ", id " + id + "]";
+        return "Advice[kind " + kind + ", id " + id + "]";
     }
 }
