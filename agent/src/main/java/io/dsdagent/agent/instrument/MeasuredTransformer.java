@@ -59,7 +59,7 @@ final class MeasuredTransformer implements ClassFileTransformer {
         byte[] out = inner.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
         long spent = threads.getCurrentThreadCpuTime() - t0;
         int outcome;
-        if (classfileBuffer == null || className == null || WeavingTransformer.ignored(className)) {
+        if (classfileBuffer == null || className == null || inner.skipped(className)) {
             outcome = SKIPPED;
         } else if (!inner.candidate(className, classfileBuffer)) { // again, outside the measured time
             outcome = REJECTED;

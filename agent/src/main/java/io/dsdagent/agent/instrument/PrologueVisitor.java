@@ -48,7 +48,7 @@ public abstract class PrologueVisitor extends ClassVisitor {
             return mv;
         }
         patched = true;
-        final Object[] locals = entryLocals((access & Opcodes.ACC_STATIC) != 0, desc);
+        final Object[] locals = Frames.parameters(owner, (access & Opcodes.ACC_STATIC) != 0, Type.getArgumentTypes(desc));
         return new MethodVisitor(Opcodes.ASM9, mv) {
             @Override
             public void visitCode() {
@@ -70,21 +70,5 @@ public abstract class PrologueVisitor extends ClassVisitor {
         mv.visitLabel(label);
         frame(mv, locals);
         mv.visitInsn(Opcodes.NOP);
-    }
-
-    private Object[] entryLocals(boolean isStatic, String desc) {
-        Type[] args = Type.getArgumentTypes(desc);
-        Object[] locals = new Object[args.length + (isStatic ? 0 : 1)];
-        int i = 0;
-        if (!isStatic) {
-            locals[i++] = owner;
-        }
-        for (Type t : args) {
-            int sort = t.getSort();
-            locals[i++] = sort == Type.OBJECT || sort == Type.ARRAY ? t.getInternalName()
-                    : sort == Type.LONG ? Opcodes.LONG : sort == Type.DOUBLE ? Opcodes.DOUBLE
-                    : sort == Type.FLOAT ? Opcodes.FLOAT : Opcodes.INTEGER;
-        }
-        return locals;
     }
 }

@@ -4,6 +4,7 @@ import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.ClassFileScan;
 import io.dsdagent.agent.instrument.LoaderSupport;
 import io.dsdagent.agent.instrument.LoaderVisibility;
+import io.dsdagent.agent.instrument.Retransformer;
 import io.dsdagent.agent.instrument.WeavingTransformer;
 import io.dsdagent.agent.log.Log;
 import org.objectweb.asm.ClassReader;
@@ -13,6 +14,8 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Every other class loader: an application's or library's own loader (child-first webapp and plugin
@@ -39,17 +42,14 @@ public final class ClassLoaderSupport implements LoaderSupport {
         }
         inst.addTransformer(new Transformer(), true);
         if (lateAttach) {
+            List<Class<?>> loaders = new ArrayList<Class<?>>();
             for (Class<?> c : inst.getAllLoadedClasses()) {
                 if (ClassLoader.class.isAssignableFrom(c) && !WeavingTransformer.ignored(c.getName().replace('.', '/'))
                         && inst.isModifiableClass(c)) {
-                    try {
-                        inst.retransformClasses(c);
-                    } catch (Throwable t) {
-                        Log.warnOnce("shortcut-" + c.getName(), "could not let the class loader " + c.getName()
-                                + " see the agent's bridge (" + t + ")");
-                    }
+                    loaders.add(c);
                 }
             }
+            Retransformer.inBatches(inst, loaders, Retransformer.BATCH); // one pause per batch, not per loader
         }
     }
 
