@@ -42,7 +42,7 @@ public final class Aggregator implements Runnable {
     private long intervalStart;
     private long lastStampSeconds;
     private volatile boolean stopping;
-    /** Until when the final drain waits for writers caught mid-call: half the stop bound. */
+    /** Until when the final drain waits for writers caught mid-call: a quarter of the stop bound. */
     private volatile long finalDeadline;
     private volatile boolean stopped;
     private Thread thread;

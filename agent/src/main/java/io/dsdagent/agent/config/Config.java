@@ -115,8 +115,10 @@ public final class Config {
         long w = duration(Setting.DSD_AGENT_SEND_WAIT, 0, 10_000);
         long limit = flushIntervalMillis / 4;
         if (w > limit) {
-            if (raw(Setting.DSD_AGENT_SEND_WAIT) != null) {
-                Log.warn(Setting.DSD_AGENT_SEND_WAIT.env() + "='" + raw(Setting.DSD_AGENT_SEND_WAIT)
+            String set = raw(Setting.DSD_AGENT_SEND_WAIT);
+            // only a value the user set and that was taken: an invalid one has had its line, with the default
+            if (set != null && Durations.parseMillis(set) == w) {
+                Log.warn(Setting.DSD_AGENT_SEND_WAIT.env() + "='" + set
                         + "' is more than a quarter of the flush interval (" + flushIntervalMillis + "ms); using "
                         + limit + "ms");
             }

@@ -10,10 +10,6 @@ final class SlotQueue {
     private int head;
     private int size;
 
-    int size() {
-        return size;
-    }
-
     void add(int slot) {
         if (size == ring.length) {
             int[] grown = new int[ring.length * 2];

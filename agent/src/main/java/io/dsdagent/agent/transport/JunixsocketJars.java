@@ -39,6 +39,15 @@ final class JunixsocketJars {
     private JunixsocketJars() {
     }
 
+    private static boolean complete(Path dir, String[] jars) {
+        for (String jar : jars) {
+            if (!Files.isRegularFile(dir.resolve(jar), LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The directory in {@code java.io.tmpdir} holding {@code jars} (resources under {@code resources}). */
     static File directory(String resources, String[] jars) throws IOException {
         return directory(Paths.get(System.getProperty("java.io.tmpdir")), resources, jars);
@@ -49,6 +58,9 @@ final class JunixsocketJars {
         String mine = PREFIX + "-" + safe(System.getProperty("user.name", "user")) + "-" + hash(resources, jars);
         Path dir = tmp.resolve(mine);
         removeStale(tmp, mine);
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && !complete(dir, jars) && ownedAndPrivate(dir)) {
+            deleteTree(dir); // a tmp cleaner removed files before their directory: extract again
+        }
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             Path part = Files.createTempDirectory(tmp, mine + ".part"); // owner-only on POSIX
             try {

@@ -58,4 +58,17 @@ class JunixsocketJarsTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void aDirectoryWhoseJarsATmpCleanerRemovedIsExtractedAgain() throws Exception {
+        File dir = JunixsocketJars.directory(tmp, JunixsocketLoader.RESOURCES, JunixsocketLoader.JARS);
+        Files.delete(dir.toPath().resolve(JunixsocketLoader.JARS[0]));
+        File again = JunixsocketJars.directory(tmp, JunixsocketLoader.RESOURCES, JunixsocketLoader.JARS);
+        assertEquals(dir, again);
+        for (String jar : JunixsocketLoader.JARS) {
+            try (InputStream in = JunixsocketJars.class.getResourceAsStream(JunixsocketLoader.RESOURCES + jar)) {
+                assertArrayEquals(in.readAllBytes(), Files.readAllBytes(again.toPath().resolve(jar)), jar);
+            }
+        }
+    }
 }
