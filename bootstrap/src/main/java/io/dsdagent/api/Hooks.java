@@ -17,9 +17,9 @@ final class Hooks {
     }
 
     /** What a {@code try*} stub returns: the agent took the sample (recorded, or dropped and counted). */
-    static final int TAKEN = 0;
+    static final int TAKEN = io.dsdagent.bootstrap.Sink.TAKEN; // a constant javac inlines, like DsdMetrics' types
     /** The agent's context for the id was evicted (idle), or refused and there is room now: renew, retry. */
-    static final int STALE = 1;
+    static final int STALE = io.dsdagent.bootstrap.Sink.STALE;
     /** The stub is not wired (no agent, or an agent older than the stub): use the older stub. */
     static final int UNWIRED = 2;
     /** What {@link #resolve} returns when it is not wired. */

@@ -62,10 +62,6 @@ public final class Bridge {
         }
     }
 
-    /** What {@code try*} returns: taken (recorded, or dropped and counted), or stale: resolve again. */
-    public static final int TAKEN = 0;
-    public static final int STALE = 1;
-
     public static int resolve(int type, String name, String[] tags) {
         Sink s = sink;
         if (s == null) {
@@ -82,13 +78,13 @@ public final class Bridge {
         Sink s = sink;
         if (s == null) {
             notInstalled();
-            return TAKEN;
+            return Sink.TAKEN;
         }
         try {
             return s.tryCount(id, delta);
         } catch (Throwable t) {
             failed(s, t);
-            return TAKEN;
+            return Sink.TAKEN;
         }
     }
 
@@ -96,13 +92,13 @@ public final class Bridge {
         Sink s = sink;
         if (s == null) {
             notInstalled();
-            return TAKEN;
+            return Sink.TAKEN;
         }
         try {
             return s.tryGauge(id, value);
         } catch (Throwable t) {
             failed(s, t);
-            return TAKEN;
+            return Sink.TAKEN;
         }
     }
 
@@ -110,13 +106,13 @@ public final class Bridge {
         Sink s = sink;
         if (s == null) {
             notInstalled();
-            return TAKEN;
+            return Sink.TAKEN;
         }
         try {
             return s.tryRecordNanos(id, nanos);
         } catch (Throwable t) {
             failed(s, t);
-            return TAKEN;
+            return Sink.TAKEN;
         }
     }
 
@@ -124,13 +120,13 @@ public final class Bridge {
         Sink s = sink;
         if (s == null) {
             notInstalled();
-            return TAKEN;
+            return Sink.TAKEN;
         }
         try {
             return s.tryRecord(id, value);
         } catch (Throwable t) {
             failed(s, t);
-            return TAKEN;
+            return Sink.TAKEN;
         }
     }
 
@@ -138,13 +134,13 @@ public final class Bridge {
         Sink s = sink;
         if (s == null) {
             notInstalled();
-            return TAKEN;
+            return Sink.TAKEN;
         }
         try {
             return s.trySetAdd(id, member);
         } catch (Throwable t) {
             failed(s, t);
-            return TAKEN;
+            return Sink.TAKEN;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.dsdagent.agent.instrument.annotation;
 
+import io.dsdagent.agent.instrument.ExceptionTag;
 import io.dsdagent.agent.instrument.MethodSink;
 import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.ContextRef;
@@ -142,9 +143,6 @@ public final class MethodTable implements MethodSink {
     }
 
     /** The exception tag value: the simple name Micrometer uses (a binary-name tail for anonymous classes). */
-    static String exceptionTag(Class<?> type) {
-        return io.dsdagent.agent.instrument.ExceptionTag.of(type); // one rule with http.server.requests
-    }
 
     /** One method's contexts. */
     final class Entry {
@@ -180,7 +178,7 @@ public final class MethodTable implements MethodSink {
             String tag;
             String slotType;
             if (n < MAX_EXCEPTION_TYPES) {
-                tag = exceptionTag(type);
+                tag = ExceptionTag.of(type); // one rule with http.server.requests
                 slotType = name;
             } else {
                 tag = "other";

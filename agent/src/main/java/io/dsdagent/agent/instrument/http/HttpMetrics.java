@@ -39,7 +39,7 @@ public final class HttpMetrics implements HttpSink {
     @Override
     public void record(long nanos, String method, int status, boolean committed, String route, Throwable thrown) {
         int st = thrown != null && !committed ? 500 : status;
-        int slot = resolve(methodIndex(method), st, routeTag(route, st), thrown == null ? "none" : exceptionName(thrown));
+        int slot = resolve(methodIndex(method), st, routeTag(route, st), thrown == null ? "none" : ExceptionTag.of(thrown.getClass()));
         if (slot >= 0) {
             recorder.recordNanos(slot, nanos < 0 ? 0 : nanos);
         } else {
@@ -85,10 +85,5 @@ public final class HttpMetrics implements HttpSink {
             return "REDIRECTION";
         }
         return "UNKNOWN";
-    }
-
-    /** The exception tag: the rule every instrumentation shares ({@link ExceptionTag}). */
-    static String exceptionName(Throwable t) {
-        return ExceptionTag.of(t.getClass());
     }
 }
