@@ -14,13 +14,11 @@ import org.objectweb.asm.Type;
  * written out in full from the method's entry locals, so no frame is recomputed and no class is loaded
  * to do so. Read the class with {@code EXPAND_FRAMES}: the original frames must be full ones too.
  */
-public abstract class PrologueVisitor extends ClassVisitor {
-    private String owner;
-    private boolean frames;
+public abstract class PrologueVisitor extends OwnerVisitor {
     private boolean patched;
 
     protected PrologueVisitor(ClassVisitor next) {
-        super(Opcodes.ASM9, next);
+        super(next);
     }
 
     /** Whether a method got the prologue. */
@@ -33,13 +31,6 @@ public abstract class PrologueVisitor extends ClassVisitor {
 
     /** Writes the prologue through {@code mv}, ending with {@link #resume}; {@code locals} as for {@link #frame}. */
     protected abstract void prologue(MethodVisitor mv, Object[] locals);
-
-    @Override
-    public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
-        owner = name;
-        frames = (version & 0xFFFF) >= Opcodes.V1_6;
-        super.visit(version, access, name, signature, superName, interfaces);
-    }
 
     @Override
     public MethodVisitor visitMethod(int access, String name, String desc, String signature, String[] exceptions) {

@@ -112,25 +112,16 @@ public final class Weaver {
     }
 
     /** Rewrites the advised methods; every other method is copied as it was. */
-    private static final class WeaveClass extends ClassVisitor {
+    private static final class WeaveClass extends OwnerVisitor {
         private final String bridge;
         private final Map<String, Advice> advice;
         private final Map<String, Integer> maxLocals;
-        private String owner;
-        private boolean frames;
 
         WeaveClass(ClassVisitor cv, String bridge, Map<String, Advice> advice, Map<String, Integer> maxLocals) {
-            super(API, cv);
+            super(cv);
             this.bridge = bridge;
             this.advice = advice;
             this.maxLocals = maxLocals;
-        }
-
-        @Override
-        public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
-            owner = name;
-            frames = (version & 0xFFFF) >= Opcodes.V1_6;
-            super.visit(version, access, name, signature, superName, interfaces);
         }
 
         @Override
