@@ -255,6 +255,7 @@ public final class Aggregator implements Runnable {
         }
         if (last) {
             contexts.lateCalls(registry, n);
+            recorder.countLateValues(); // values published after the final drain: shutdown, before telemetry
         }
         if (self != null) {
             self.emit(packer, stamp);

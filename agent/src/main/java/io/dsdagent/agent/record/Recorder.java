@@ -14,8 +14,10 @@ import io.dsdagent.agent.telemetry.Telemetry;
  *       that finds no room is not kept but its count is ({@link ValueDrops}), a set member is dropped
  *       and counted.</li>
  * </ul>
- * Stripes are chosen by thread id, so any number of threads (virtual threads included) share a fixed
- * number of buffers.
+ * A platform thread's values go first into a buffer of its own ({@link ThreadBuffers}: plain stores,
+ * one release store per value); virtual threads, threads beyond the bound and a full buffer's excess
+ * take the shared stripes, chosen by thread id, so any number of threads share a fixed number of
+ * buffers.
  *
  * <p>Every call is accounted for exactly once: as recorded (counted when the aggregator takes a
  * counter's calls, drains a value or takes a value's drop; gauge calls at once), or as dropped before
@@ -35,7 +37,13 @@ public final class Recorder {
     private final CountsAndGauges scalars;
     private final ValueBuffers values;
 
+    /** With the default number of per-thread buffers for {@code queueSamples} ({@link #defaultThreadBuffers}). */
     public Recorder(Registry registry, Telemetry telemetry, int stripes, int queueSamples) {
+        this(registry, telemetry, stripes, queueSamples, defaultThreadBuffers(queueSamples));
+    }
+
+    /** {@code threadBuffers} platform threads at most get a buffer of their own; 0 turns them off. */
+    public Recorder(Registry registry, Telemetry telemetry, int stripes, int queueSamples, int threadBuffers) {
         if (Integer.bitCount(stripes) != 1) {
             throw new IllegalArgumentException("stripes must be a power of two");
         }
@@ -45,7 +53,15 @@ public final class Recorder {
         this.stripeMask = stripes - 1;
         this.drops = new ValueDrops(registry.segments.length());
         this.scalars = new CountsAndGauges(registry, telemetry, stripes);
-        this.values = new ValueBuffers(telemetry, drops, stripes, queueSamples);
+        this.values = new ValueBuffers(telemetry, drops, stripes, queueSamples, threadBuffers);
+    }
+
+    /**
+     * Half the sample budget goes to per-thread buffers of {@value #CHUNK_SIZE} samples: 128 threads at
+     * the default 65,536, at most 1,024. Threads beyond that, and virtual threads, share the stripes.
+     */
+    public static int defaultThreadBuffers(int queueSamples) {
+        return Math.min(1024, queueSamples / 2 / CHUNK_SIZE);
     }
 
     /** A power of two of about four stripes per core, at most 64. */
@@ -77,8 +93,13 @@ public final class Recorder {
     }
 
     private int stripe() {
+        return stripe(stripeMask);
+    }
+
+    /** The calling thread's stripe: its id, hashed, masked by {@code mask} (stripes - 1). */
+    static int stripe(int mask) {
         int h = (int) Thread.currentThread().getId() * 0x9E3779B9;
-        return (h ^ (h >>> 16)) & stripeMask;
+        return (h ^ (h >>> 16)) & mask;
     }
 
     // ---- hot path -------------------------------------------------------------------------------
@@ -95,7 +116,7 @@ public final class Recorder {
 
     /** A timer value in nanoseconds. */
     public void recordNanos(int id, long nanos) {
-        values.append(id, nanos, null, stripe());
+        values.append(id, nanos, null);
     }
 
     /** A histogram or distribution value. */
@@ -104,11 +125,11 @@ public final class Recorder {
             telemetry.drop(Telemetry.Drop.NAN);
             return;
         }
-        values.append(id, Double.doubleToRawLongBits(value), null, stripe());
+        values.append(id, Double.doubleToRawLongBits(value), null);
     }
 
     public void setAdd(int id, String member) {
-        values.append(id, 0L, member == null ? "null" : member, stripe());
+        values.append(id, 0L, member == null ? "null" : member);
     }
 
     /** For tests: takes stripe {@code i}'s chunk as a writer preempted mid-write would hold it. */
@@ -154,6 +175,24 @@ public final class Recorder {
     public int closeAndDrain(ChunkConsumer consumer, long deadlineNanos) {
         scalars.close();
         return values.closeAndDrain(consumer, deadlineNanos);
+    }
+
+    /**
+     * After {@link #closeAndDrain} and the final send, before the telemetry goes out: counts as
+     * {@code shutdown} the values that writers caught mid-write published after the final drain.
+     */
+    public long countLateValues() {
+        return values.lateValues();
+    }
+
+    /** For tests: the number of per-thread buffers registered. */
+    int threadBuffers() {
+        return values.threadBuffers();
+    }
+
+    /** For tests: the calling thread's own buffer, or null (virtual thread, no free slot, none configured). */
+    ThreadBuffer ownBuffer() {
+        return values.ownBuffer();
     }
 
     /** For the aggregator's park: whether handed-over chunks or ring samples are waiting. */

@@ -21,8 +21,12 @@ import java.util.concurrent.locks.LockSupport;
  * swap or compare-and-set, a full fence) and then reads {@code closed}; {@link #closeAndDrain} writes
  * {@code closed} and then claims each stripe and reads the ring's tail. A writer that missed the close
  * therefore holds a claim the final drain waits for; a writer that saw it counts its call as
- * {@code shutdown}. This is the piece a per-thread-buffer fast path would replace; the drop accounting
- * ({@link ValueDrops}) stays as it is.
+ * {@code shutdown}.
+ *
+ * <p>Before all that, a platform thread writes into its own {@link ThreadBuffer} ({@link ThreadBuffers}),
+ * and only a full one, or a thread without one (virtual, or past the bound), comes to the stripes. Such
+ * a writer reads {@code closed} before it writes, with no fence after: one that read "open" and publishes
+ * after the final drain is found by {@link #lateValues} and counted as {@code shutdown} there.
  */
 final class ValueBuffers {
     private static final int PAD = 16; // refs between stripe slots: no false sharing
@@ -42,10 +46,12 @@ final class ValueBuffers {
     private final Overflow overflow;
     private final int overflowWakeMask;
     private final Chunk overflowScratch = new Chunk(Recorder.CHUNK_SIZE); // the aggregator's, for the ring
+    private final ThreadBuffers threads;
+    private final int threadWakeMask;
     private volatile Thread consumer;
     private volatile boolean consumerParked;
 
-    ValueBuffers(Telemetry telemetry, ValueDrops drops, int stripes, int queueSamples) {
+    ValueBuffers(Telemetry telemetry, ValueDrops drops, int stripes, int queueSamples, int threadBuffers) {
         this.telemetry = telemetry;
         this.drops = drops;
         this.stripes = stripes;
@@ -53,7 +59,10 @@ final class ValueBuffers {
         // an eighth of the budget for the ring, the rest for chunks
         this.overflow = new Overflow(Integer.highestOneBit(Math.max(64, queueSamples / 8)));
         this.overflowWakeMask = overflow.capacity() / 4 - 1;
-        int chunks = Math.max(stripes * 2, (queueSamples - overflow.capacity()) / Recorder.CHUNK_SIZE);
+        this.threads = new ThreadBuffers(threadBuffers, Recorder.CHUNK_SIZE);
+        this.threadWakeMask = Recorder.CHUNK_SIZE / 2 - 1;
+        int shared = queueSamples - overflow.capacity() - threadBuffers * Recorder.CHUNK_SIZE;
+        int chunks = Math.max(stripes * 2, shared / Recorder.CHUNK_SIZE);
         this.owned = new AtomicReferenceArray<Chunk>(stripes * PAD);
         this.full = new MpscAtomicArrayQueue<Chunk>(chunks);
         this.wakeThreshold = Math.max(1, chunks / 8);
@@ -79,12 +88,31 @@ final class ValueBuffers {
         return drained.get();
     }
 
-    /** Appends one value ({@code ref} null) or set member from a writer on stripe {@code start}. */
-    void append(int id, long bits, Object ref, int start) {
+    /** Appends one value ({@code ref} null) or set member. */
+    void append(int id, long bits, Object ref) {
         if (id < 0) {
             telemetry.drop(Telemetry.Drop.CONTEXT_CAP); // the handle's registration was refused
             return;
         }
+        ThreadBuffer own = threads.current();
+        if (own != null) {
+            if (closed) {
+                telemetry.drop(Telemetry.Drop.SHUTDOWN);
+                return;
+            }
+            long pos = own.offer(id, bits, ref);
+            if (pos >= 0) {
+                if ((pos & threadWakeMask) == threadWakeMask) { // every half buffer: drain before the tick
+                    wakeConsumer();
+                }
+                return;
+            }
+        }
+        appendShared(id, bits, ref, Recorder.stripe(stripeMask));
+    }
+
+    /** The shared path: a stripe's chunk, else the overflow ring, else the drop path. */
+    private void appendShared(int id, long bits, Object ref, int start) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             int slot = ((start + attempt) & stripeMask) * PAD;
             Chunk c = owned.getAndSet(slot, null);
@@ -169,9 +197,9 @@ final class ValueBuffers {
         return overflow.capacity();
     }
 
-    /** Drains the chunks handed over so far; returns the number of samples. */
+    /** Drains every thread's published values, then the chunks handed over so far; returns the number of samples. */
     int drainFull(Recorder.ChunkConsumer consumer) {
-        int n = 0;
+        int n = drainThreads(consumer);
         Chunk c;
         while ((c = full.poll()) != null) {
             n += consume(c, consumer);
@@ -244,6 +272,7 @@ final class ValueBuffers {
     int closeAndDrain(Recorder.ChunkConsumer consumer, long deadlineNanos) {
         closed = true;
         overflow.close();
+        drainThreads(consumer);
         int held = 0;
         for (int i = 0; i < stripes; i++) {
             Chunk c;
@@ -276,9 +305,37 @@ final class ValueBuffers {
         }
     }
 
-    /** For the aggregator's park: whether handed-over chunks or ring samples are waiting. */
+    /** For the aggregator's park: whether handed-over chunks, ring samples or half-full thread buffers wait. */
     boolean hasWork() {
-        return !full.isEmpty() || overflow.hasPublished();
+        return !full.isEmpty() || overflow.hasPublished() || threads.hasWork();
+    }
+
+    private int drainThreads(Recorder.ChunkConsumer consumer) {
+        int n = threads.drain(overflowScratch, consumer);
+        drained.lazySet(drained.get() + n); // only the aggregator thread writes it
+        return n;
+    }
+
+    /**
+     * After {@link #closeAndDrain} and the final send: values published since by writers that read
+     * "open" just before the close. They are counted as {@code shutdown} here; returns how many.
+     */
+    long lateValues() {
+        long n = threads.late();
+        if (n > 0) {
+            telemetry.drop(Telemetry.Drop.SHUTDOWN, n);
+        }
+        return n;
+    }
+
+    /** For tests: the number of thread buffers registered. */
+    int threadBuffers() {
+        return threads.registered();
+    }
+
+    /** For tests: the calling thread's own buffer, or null. */
+    ThreadBuffer ownBuffer() {
+        return threads.current();
     }
 
     private int consume(Chunk c, Recorder.ChunkConsumer consumer) {

@@ -1,0 +1,142 @@
+package io.dsdagent.agent.record;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The bounded set of per-thread buffers ({@link ThreadBuffer}) and how a thread finds its own.
+ *
+ * <p>A platform thread gets a buffer on its first value, through a {@link ThreadLocal}, and registers
+ * it once in one of a fixed number of slots, which the aggregator walks. Memory stays bounded: a thread
+ * that finds every slot taken, and every virtual thread ({@code Thread.isVirtual}, reached by a method
+ * handle resolved once, constant {@code false} before JDK 21), gets no buffer and uses the shared striped
+ * path; a virtual thread never touches the {@code ThreadLocal} (so 100,000 of them leave no map behind).
+ * When a thread ends, the aggregator drains what it published (everything it wrote: a thread's end
+ * happens-before another thread sees it dead) and frees its slot for the next thread.
+ *
+ * <p>What must hold: only the owning thread writes a buffer, only the aggregator drains and frees slots;
+ * a slot is taken with one compare-and-set by the registering thread.
+ */
+final class ThreadBuffers {
+    private static final MethodHandle IS_VIRTUAL = isVirtual();
+    /** The {@link ThreadLocal}'s answer for a platform thread that found no free slot. */
+    private static final ThreadBuffer NONE = new ThreadBuffer(null, 1);
+
+    private final AtomicReferenceArray<ThreadBuffer> slots;
+    private final int capacity;
+    private final ThreadLocal<ThreadBuffer> local = new ThreadLocal<ThreadBuffer>() {
+        @Override
+        protected ThreadBuffer initialValue() {
+            return register();
+        }
+    };
+
+    /** {@code buffers} slots of {@code capacity} samples each (a power of two); 0 slots turns them off. */
+    ThreadBuffers(int buffers, int capacity) {
+        this.slots = new AtomicReferenceArray<ThreadBuffer>(buffers);
+        this.capacity = capacity;
+    }
+
+    private static MethodHandle isVirtual() {
+        try {
+            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
+                    MethodType.methodType(boolean.class));
+        } catch (Throwable before21) {
+            return MethodHandles.dropArguments(MethodHandles.constant(boolean.class, false), 0, Thread.class);
+        }
+    }
+
+    /** Whether {@code t} is a virtual thread (always false before JDK 21). */
+    static boolean isVirtual(Thread t) {
+        try {
+            return (boolean) IS_VIRTUAL.invokeExact(t);
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    int slots() {
+        return slots.length();
+    }
+
+    /** The calling thread's buffer, or null if it has none (virtual, or no free slot when it came). */
+    ThreadBuffer current() {
+        if (slots.length() == 0 || isVirtual(Thread.currentThread())) {
+            return null;
+        }
+        ThreadBuffer b = local.get();
+        return b == NONE ? null : b;
+    }
+
+    private ThreadBuffer register() {
+        ThreadBuffer b = new ThreadBuffer(Thread.currentThread(), capacity);
+        for (int i = 0; i < slots.length(); i++) {
+            if (slots.get(i) == null && slots.compareAndSet(i, null, b)) {
+                return b;
+            }
+        }
+        return NONE; // bounded: this thread records through the shared stripes
+    }
+
+    /** For tests: the number of slots holding a buffer. */
+    int registered() {
+        int n = 0;
+        for (int i = 0; i < slots.length(); i++) {
+            if (slots.get(i) != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Aggregator: whether some buffer is at least half full, so a tick should not wait. */
+    boolean hasWork() {
+        for (int i = 0; i < slots.length(); i++) {
+            ThreadBuffer b = slots.get(i);
+            if (b != null && b.pending() >= capacity / 2) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Aggregator: drains every buffer's published samples into {@code consumer}, a chunk's worth at a
+     * time through {@code scratch}, and frees the slot of every buffer whose thread has ended, after
+     * draining it. Returns the number of samples drained.
+     */
+    int drain(Chunk scratch, Recorder.ChunkConsumer consumer) {
+        int n = 0;
+        for (int i = 0; i < slots.length(); i++) {
+            ThreadBuffer b = slots.get(i);
+            if (b == null) {
+                continue;
+            }
+            Thread owner = b.owner.get();
+            boolean ended = owner == null || !owner.isAlive(); // before draining: see the class comment
+            while (b.drainTo(scratch) > 0) {
+                n += scratch.size;
+                consumer.accept(scratch.ids, scratch.values, scratch.refs, scratch.size);
+                scratch.clear();
+            }
+            if (ended) {
+                slots.set(i, null);
+            }
+        }
+        return n;
+    }
+
+    /** Aggregator, after the final drain: samples published since, to count as {@code shutdown}. */
+    long late() {
+        long n = 0;
+        for (int i = 0; i < slots.length(); i++) {
+            ThreadBuffer b = slots.get(i);
+            if (b != null) {
+                n += b.late();
+            }
+        }
+        return n;
+    }
+}
