@@ -57,8 +57,9 @@ public final class Recorder {
     }
 
     /**
-     * Half the sample budget goes to per-thread buffers of {@value #CHUNK_SIZE} samples: 128 threads at
-     * the default 65,536, at most 1,024. Threads beyond that, and virtual threads, share the stripes.
+     * Per-thread buffers of {@value #CHUNK_SIZE} samples holding half as many samples again as the shared
+     * queue: 128 threads at the default 65,536 (384 KiB), at most 1,024. Threads beyond that, and virtual
+     * threads, share the stripes, which keep the whole {@code queueSamples}.
      */
     public static int defaultThreadBuffers(int queueSamples) {
         return Math.min(1024, queueSamples / 2 / CHUNK_SIZE);

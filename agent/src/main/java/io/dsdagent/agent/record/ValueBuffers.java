@@ -61,8 +61,8 @@ final class ValueBuffers {
         this.overflowWakeMask = overflow.capacity() / 4 - 1;
         this.threads = new ThreadBuffers(threadBuffers, Recorder.CHUNK_SIZE);
         this.threadWakeMask = Recorder.CHUNK_SIZE / 2 - 1;
-        int shared = queueSamples - overflow.capacity() - threadBuffers * Recorder.CHUNK_SIZE;
-        int chunks = Math.max(stripes * 2, shared / Recorder.CHUNK_SIZE);
+        // the thread buffers come on top: virtual threads and full buffers keep the whole shared budget
+        int chunks = Math.max(stripes * 2, (queueSamples - overflow.capacity()) / Recorder.CHUNK_SIZE);
         this.owned = new AtomicReferenceArray<Chunk>(stripes * PAD);
         this.full = new MpscAtomicArrayQueue<Chunk>(chunks);
         this.wakeThreshold = Math.max(1, chunks / 8);
