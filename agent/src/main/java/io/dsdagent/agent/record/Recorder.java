@@ -36,6 +36,8 @@ public final class Recorder {
     private final ValueDrops drops;
     private final CountsAndGauges scalars;
     private final ValueBuffers values;
+    /** Aggregator's own: whether the last {@link #takeDropped} found thread-buffer drops. */
+    private boolean lastFromThreads;
 
     /** With the default number of per-thread buffers for {@code queueSamples} ({@link #defaultThreadBuffers}). */
     public Recorder(Registry registry, Telemetry telemetry, int stripes, int queueSamples) {
@@ -53,7 +55,8 @@ public final class Recorder {
         this.stripeMask = stripes - 1;
         this.drops = new ValueDrops(registry.segments.length());
         this.scalars = new CountsAndGauges(registry, telemetry, stripes);
-        this.values = new ValueBuffers(telemetry, drops, stripes, queueSamples, threadBuffers);
+        this.values = new ValueBuffers(telemetry, drops, stripes, queueSamples, threadBuffers,
+                registry.segments.length());
     }
 
     /**
@@ -219,12 +222,15 @@ public final class Recorder {
 
     /** Values of {@code id} not queued since the last call (their count is exact), resetting it. */
     public long takeDropped(int id) {
-        return drops.take(id);
+        long shared = drops.take(id);
+        long own = values.takeThreadDrops(id);
+        lastFromThreads = own > 0;
+        return shared + own;
     }
 
     /** The bits of the value of {@code id} dropped last; meaningful after {@link #takeDropped} above zero. */
     public long lastDropped(int id) {
-        return drops.last(id);
+        return lastFromThreads ? values.lastThreadDrop() : drops.last(id);
     }
 
     /** The gauge's last value bits since the last call, or {@link #GAUGE_UNSET}. */
@@ -242,6 +248,6 @@ public final class Recorder {
      * that are in {@link Telemetry} under their reason. Read by the aggregator thread.
      */
     public long recorded() {
-        return scalars.recorded() + values.drained() + drops.taken();
+        return scalars.recorded() + values.drained() + drops.taken() + values.threadDropsTaken();
     }
 }

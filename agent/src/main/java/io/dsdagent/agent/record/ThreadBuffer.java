@@ -24,7 +24,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class ThreadBuffer {
     private static final int PUBLISHED = 7;
+    private static final int DROPPED = 15;
     private static final int RELEASED = 23;
+    private static final int COUNT = 0;
+    private static final int LAST = 1;
 
     private final int[] ids;
     private final long[] values;
@@ -34,15 +37,33 @@ final class ThreadBuffer {
     /** The thread that writes this buffer; cleared or dead once it ended. */
     final WeakReference<Thread> owner;
 
-    /** Writer's own: next position to write, and the aggregator's release point last seen. */
+    /** Values this thread could not buffer, per context: count and last value, written by it alone. */
+    private final ContextCells drops;
+    /** Aggregator's own: per context, the count of {@link #drops} taken so far. */
+    private final ContextCells taken;
+
+    /**
+     * Writer's own: set when a value found this buffer and the shared path full, cleared when this
+     * buffer takes a value again. While set, a value that finds the buffer full is counted at once
+     * ({@link #drop}) instead of trying the shared path: a thread that outruns the aggregator pays for
+     * a plain count, not for atomics that would fail anyway.
+     */
+    boolean saturated;
+
+    /** Writer's own: next position to write, the aggregator's release point last seen, values dropped. */
     private long tail;
     private long releasedSeen;
+    private long droppedTotal;
 
-    /** Aggregator's own: next position to drain. */
+    /** Aggregator's own: next position to drain, drops taken, the last value of the last take. */
     private long head;
+    private long takenTotal;
+    private long lastTaken;
 
-    /** {@code capacity} must be a power of two. */
-    ThreadBuffer(Thread owner, int capacity) {
+    /** {@code capacity} must be a power of two; {@code segments} as the registry's. */
+    ThreadBuffer(Thread owner, int capacity, int segments) {
+        this.drops = new ContextCells(segments, 2);
+        this.taken = new ContextCells(segments, 1);
         this.owner = new WeakReference<Thread>(owner);
         this.ids = new int[capacity];
         this.values = new long[capacity];
@@ -62,8 +83,16 @@ final class ThreadBuffer {
         long t = write(id, bits, ref);
         if (t >= 0) {
             publish(t + 1);
+            saturated = false;
         }
         return t;
+    }
+
+    /** Writer: {@link #drop}, counting an unknown context in {@code telemetry}. */
+    void dropValue(int id, long bits, io.dsdagent.agent.telemetry.Telemetry telemetry) {
+        if (!drop(id, bits)) {
+            telemetry.drop(io.dsdagent.agent.telemetry.Telemetry.Drop.UNKNOWN_CONTEXT);
+        }
     }
 
     /** Writer: stores a sample without publishing it; returns its position or -1 if full. */
@@ -119,13 +148,64 @@ final class ThreadBuffer {
     }
 
     /**
-     * Aggregator, after the final drain: samples published since, by a writer that read "open" just
-     * before the close and published after the drain. They are counted as {@code shutdown}, once.
+     * Writer, when the buffer is full: counts a value of {@code id} as not kept, in this thread's own
+     * cells, with plain reads and release stores (no atomic instruction: this thread is their only
+     * writer). The last value is stored before the count, so a count the aggregator sees has its value.
+     * False if the context is unknown.
+     */
+    boolean drop(int id, long bits) {
+        AtomicLongArray a = drops.segment(id); // allocated once per thread and segment of contexts
+        if (a == null) {
+            return false;
+        }
+        a.lazySet(ContextCells.offset(LAST, id), bits);
+        int c = ContextCells.offset(COUNT, id);
+        a.lazySet(c, a.get(c) + 1);
+        positions.lazySet(DROPPED, ++droppedTotal);
+        return true;
+    }
+
+    /**
+     * Aggregator: {@code id}'s values this thread dropped since the last take. The writer's count only
+     * grows, so the take is the difference from the count taken before: nothing is reset under the writer.
+     */
+    long takeDropped(int id) {
+        AtomicLongArray a = drops.existing(id);
+        if (a == null) {
+            return 0;
+        }
+        long count = a.get(ContextCells.offset(COUNT, id));
+        AtomicLongArray t = taken.segment(id);
+        int k = ContextCells.offset(0, id);
+        long n = count - t.get(k);
+        if (n != 0) {
+            t.lazySet(k, count);
+            takenTotal += n;
+            lastTaken = a.get(ContextCells.offset(LAST, id)); // after the count: see drop
+        }
+        return n;
+    }
+
+    /** Aggregator: the value dropped last for the context of the last {@link #takeDropped} above zero. */
+    long lastTaken() {
+        return lastTaken;
+    }
+
+    /** Aggregator: whether every drop published so far was taken (a dead thread's slot may then go). */
+    boolean dropsTaken() {
+        return positions.get(DROPPED) == takenTotal;
+    }
+
+    /**
+     * Aggregator, after the final drain and take: samples and drops published since, by a writer that
+     * read "open" just before the close. They are counted as {@code shutdown}, once.
      */
     long late() {
         long published = positions.get(PUBLISHED);
-        long n = published - head;
+        long dropped = positions.get(DROPPED);
+        long n = published - head + dropped - takenTotal;
         head = published;
+        takenTotal = dropped;
         return n;
     }
 }

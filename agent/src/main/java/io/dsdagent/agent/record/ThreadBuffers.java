@@ -22,10 +22,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class ThreadBuffers {
     private static final MethodHandle IS_VIRTUAL = isVirtual();
     /** The {@link ThreadLocal}'s answer for a platform thread that found no free slot. */
-    private static final ThreadBuffer NONE = new ThreadBuffer(null, 1);
+    private static final ThreadBuffer NONE = new ThreadBuffer(null, 1, 0);
 
     private final AtomicReferenceArray<ThreadBuffer> slots;
     private final int capacity;
+    private final int segments;
+    /** Aggregator's own: drops taken from thread buffers so far, and the last value of the last take. */
+    private long droppedTaken;
+    private long lastDropped;
     private final ThreadLocal<ThreadBuffer> local = new ThreadLocal<ThreadBuffer>() {
         @Override
         protected ThreadBuffer initialValue() {
@@ -34,9 +38,10 @@ final class ThreadBuffers {
     };
 
     /** {@code buffers} slots of {@code capacity} samples each (a power of two); 0 slots turns them off. */
-    ThreadBuffers(int buffers, int capacity) {
+    ThreadBuffers(int buffers, int capacity, int segments) {
         this.slots = new AtomicReferenceArray<ThreadBuffer>(buffers);
         this.capacity = capacity;
+        this.segments = segments;
     }
 
     private static MethodHandle isVirtual() {
@@ -71,7 +76,7 @@ final class ThreadBuffers {
     }
 
     private ThreadBuffer register() {
-        ThreadBuffer b = new ThreadBuffer(Thread.currentThread(), capacity);
+        ThreadBuffer b = new ThreadBuffer(Thread.currentThread(), capacity, segments);
         for (int i = 0; i < slots.length(); i++) {
             if (slots.get(i) == null && slots.compareAndSet(i, null, b)) {
                 return b;
@@ -121,14 +126,41 @@ final class ThreadBuffers {
                 consumer.accept(scratch.ids, scratch.values, scratch.refs, scratch.size);
                 scratch.clear();
             }
-            if (ended) {
+            if (ended && b.dropsTaken()) { // else at the drain after the next flush took its drops
                 slots.set(i, null);
             }
         }
         return n;
     }
 
-    /** Aggregator, after the final drain: samples published since, to count as {@code shutdown}. */
+    /** Aggregator: {@code id}'s values the threads dropped since the last take, summed over the buffers. */
+    long takeDropped(int id) {
+        long n = 0;
+        for (int i = 0; i < slots.length(); i++) {
+            ThreadBuffer b = slots.get(i);
+            if (b != null) {
+                long k = b.takeDropped(id);
+                if (k > 0) {
+                    n += k;
+                    lastDropped = b.lastTaken();
+                }
+            }
+        }
+        droppedTaken += n;
+        return n;
+    }
+
+    /** Aggregator: a value dropped for the context of the last {@link #takeDropped} above zero. */
+    long lastDropped() {
+        return lastDropped;
+    }
+
+    /** Aggregator: drops taken from thread buffers so far (part of "recorded"). */
+    long droppedTaken() {
+        return droppedTaken;
+    }
+
+    /** Aggregator, after the final drain: samples and drops published since, to count as {@code shutdown}. */
     long late() {
         long n = 0;
         for (int i = 0; i < slots.length(); i++) {

@@ -51,7 +51,8 @@ final class ValueBuffers {
     private volatile Thread consumer;
     private volatile boolean consumerParked;
 
-    ValueBuffers(Telemetry telemetry, ValueDrops drops, int stripes, int queueSamples, int threadBuffers) {
+    ValueBuffers(Telemetry telemetry, ValueDrops drops, int stripes, int queueSamples, int threadBuffers,
+                 int segments) {
         this.telemetry = telemetry;
         this.drops = drops;
         this.stripes = stripes;
@@ -59,7 +60,7 @@ final class ValueBuffers {
         // an eighth of the budget for the ring, the rest for chunks
         this.overflow = new Overflow(Integer.highestOneBit(Math.max(64, queueSamples / 8)));
         this.overflowWakeMask = overflow.capacity() / 4 - 1;
-        this.threads = new ThreadBuffers(threadBuffers, Recorder.CHUNK_SIZE);
+        this.threads = new ThreadBuffers(threadBuffers, Recorder.CHUNK_SIZE, segments);
         this.threadWakeMask = Recorder.CHUNK_SIZE / 2 - 1;
         // the thread buffers come on top: virtual threads and full buffers keep the whole shared budget
         int chunks = Math.max(stripes * 2, (queueSamples - overflow.capacity()) / Recorder.CHUNK_SIZE);
@@ -107,12 +108,16 @@ final class ValueBuffers {
                 }
                 return;
             }
+            if (ref == null && own.saturated) { // shared path full too, last time: count it, keep no value
+                own.dropValue(id, bits, telemetry);
+                return;
+            }
         }
-        appendShared(id, bits, ref, Recorder.stripe(stripeMask));
+        appendShared(id, bits, ref, Recorder.stripe(stripeMask), own);
     }
 
     /** The shared path: a stripe's chunk, else the overflow ring, else the drop path. */
-    private void appendShared(int id, long bits, Object ref, int start) {
+    private void appendShared(int id, long bits, Object ref, int start, ThreadBuffer own) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             int slot = ((start + attempt) & stripeMask) * PAD;
             Chunk c = owned.getAndSet(slot, null);
@@ -136,7 +141,7 @@ final class ValueBuffers {
             }
             owned.lazySet(slot, c);
             if (!stored) { // stored values are counted when the aggregator drains them: one atomic less here
-                notQueued(id, bits, ref);
+                notQueued(id, bits, ref, own);
             }
             return;
         }
@@ -145,16 +150,23 @@ final class ValueBuffers {
             telemetry.drop(Telemetry.Drop.SHUTDOWN);
         } else if (pos < 0) {
             wakeConsumer();
-            notQueued(id, bits, ref);
+            notQueued(id, bits, ref, own);
         } else if ((pos & overflowWakeMask) == overflowWakeMask) { // every quarter ring: drain before the tick
             wakeConsumer();
         }
     }
 
-    /** The drop path: a value keeps its count ({@link ValueDrops}); a set member is lost. */
-    private void notQueued(int id, long bits, Object ref) {
+    /**
+     * The drop path: a value keeps its count, in its thread's own cells if it has a buffer (which then
+     * stays saturated, skipping the shared path, until the aggregator drains it) or in the shared
+     * {@link ValueDrops}; a set member is lost.
+     */
+    private void notQueued(int id, long bits, Object ref, ThreadBuffer own) {
         if (ref != null) {
             telemetry.drop(Telemetry.Drop.QUEUE_FULL);
+        } else if (own != null) {
+            own.saturated = true;
+            own.dropValue(id, bits, telemetry);
         } else if (!drops.add(id, bits)) {
             telemetry.drop(Telemetry.Drop.UNKNOWN_CONTEXT);
         }
@@ -326,6 +338,21 @@ final class ValueBuffers {
             telemetry.drop(Telemetry.Drop.SHUTDOWN, n);
         }
         return n;
+    }
+
+    /** Values of {@code id} the thread buffers could not keep since the last call (counted per thread). */
+    long takeThreadDrops(int id) {
+        return threads.takeDropped(id);
+    }
+
+    /** A value of the context of the last {@link #takeThreadDrops} above zero. */
+    long lastThreadDrop() {
+        return threads.lastDropped();
+    }
+
+    /** Thread-buffer drops taken so far: part of "recorded". */
+    long threadDropsTaken() {
+        return threads.droppedTaken();
     }
 
     /** For tests: the number of thread buffers registered. */

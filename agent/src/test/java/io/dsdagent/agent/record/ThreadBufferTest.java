@@ -162,6 +162,14 @@ class ThreadBufferTest {
         assertEquals(0, telemetry.totalDropped());
     }
 
+    private static Chunk[] holdAll(Recorder r) {
+        Chunk[] held = new Chunk[r.stripes()];
+        for (int i = 0; i < held.length; i++) {
+            held[i] = r.holdStripe(i);
+        }
+        return held;
+    }
+
     @Test
     void aFullBufferSpillsToTheSharedPathAndKeepsEveryValue() {
         Recorder r = recorder(65536, 4);
@@ -170,10 +178,59 @@ class ThreadBufferTest {
             r.recordNanos(timer, i);
         }
         Collected c = new Collected();
-        assertEquals(Recorder.CHUNK_SIZE + 100, r.drainFull(c) + r.drainStripes(c));
-        c.values.sort(null);
+        assertEquals(Recorder.CHUNK_SIZE, r.drainFull(c));
+        assertEquals(100, r.drainStripes(c), "the excess, in a stripe's chunk");
         assertEquals(range(1, Recorder.CHUNK_SIZE + 100), c.values);
         assertEquals(0, r.takeDropped(timer));
+    }
+
+    @Test
+    void whenTheSharedPathIsFullTooTheExcessIsCountedInTheThreadsOwnCellsUntilTheBufferIsDrained() {
+        Recorder r = recorder(1024, 4); // a 128-sample ring
+        int timer = r.registry().register(Registry.TIMER | Registry.NANOS, "t");
+        int set = r.registry().register(Registry.SET, "s");
+        Chunk[] held = holdAll(r); // as writers preempted mid-write: the shared path has only its ring
+        int ring = r.overflowCapacity();
+        for (int i = 1; i <= Recorder.CHUNK_SIZE + ring + 100; i++) {
+            r.recordNanos(timer, i);
+        }
+        r.setAdd(set, "lost"); // a member has no count to keep: when the shared path is full it is lost
+        assertEquals(1, telemetry.dropped(Telemetry.Drop.QUEUE_FULL));
+        assertEquals(100, r.takeDropped(timer), "not kept, counted");
+        assertEquals(Recorder.CHUNK_SIZE + ring + 100, r.lastDropped(timer), "the last value dropped");
+        assertEquals(0, r.takeDropped(timer), "taken once");
+        Collected c = new Collected();
+        assertEquals(Recorder.CHUNK_SIZE + ring, r.drainFull(c));
+        assertEquals(range(1, Recorder.CHUNK_SIZE + ring), c.values, "buffer, then ring");
+        for (int i = 0; i < held.length; i++) {
+            r.releaseStripe(i, held[i]);
+        }
+        r.recordNanos(timer, 1); // drained: the buffer takes values again
+        assertEquals(1, r.drainFull(new Collected()));
+        assertEquals(Recorder.CHUNK_SIZE + ring + 100 + 1, r.recorded(), "drained + not kept = every value");
+    }
+
+    @Test
+    void aDeadThreadsSlotWaitsUntilItsDropsAreTaken() throws Exception {
+        Recorder r = recorder(1024, 1);
+        int timer = r.registry().register(Registry.TIMER | Registry.NANOS, "t");
+        Chunk[] held = holdAll(r);
+        int ring = r.overflowCapacity();
+        Thread burst = new Thread(() -> {
+            for (int i = 0; i < Recorder.CHUNK_SIZE + ring + 7; i++) {
+                r.recordNanos(timer, i);
+            }
+        });
+        burst.start();
+        burst.join();
+        assertEquals(Recorder.CHUNK_SIZE + ring, r.drainFull(new Collected()));
+        assertEquals(1, r.threadBuffers(), "7 drops not taken yet: the slot stays");
+        assertEquals(7, r.takeDropped(timer));
+        r.drainFull(new Collected());
+        assertEquals(0, r.threadBuffers(), "freed once they were");
+        for (int i = 0; i < held.length; i++) {
+            r.releaseStripe(i, held[i]);
+        }
     }
 
     @Test
@@ -189,10 +246,11 @@ class ThreadBufferTest {
         assertEquals(0, r.closeAndDrain(c, System.nanoTime() + 1_000_000));
         assertEquals(range(1, 5), c.values, "what was published before the close");
         own.publish(pos + 1); // the preempted writer runs again after the final drain
+        own.drop(timer, 8); // and one caught mid-drop
         r.recordNanos(timer, 7); // a writer that reads "closed"
         assertEquals(1, telemetry.dropped(Telemetry.Drop.SHUTDOWN));
-        assertEquals(1, r.countLateValues());
-        assertEquals(2, telemetry.dropped(Telemetry.Drop.SHUTDOWN), "both calls after the cutoff, each once");
+        assertEquals(2, r.countLateValues());
+        assertEquals(3, telemetry.dropped(Telemetry.Drop.SHUTDOWN), "every call after the cutoff, each once");
         assertEquals(0, r.countLateValues(), "counted once");
         assertEquals(5, r.recorded(), "recorded + dropped = every call");
     }
@@ -215,6 +273,25 @@ class ThreadBufferTest {
         Allocations a = Allocations.measure(5, work);
         assertEquals(0, a.fewest(), a.toString());
         assertEquals(0, telemetry.totalDropped());
+    }
+
+    @Test
+    void theSaturatedDropPathAllocatesNothing() {
+        Recorder r = recorder(1024, 4);
+        int timer = r.registry().register(Registry.TIMER | Registry.NANOS, "t");
+        holdAll(r);
+        Runnable work = () -> {
+            for (int i = 0; i < 4000; i++) {
+                r.recordNanos(timer, i); // buffer and ring full after the first few hundred: counted only
+            }
+            r.takeDropped(timer);
+        };
+        for (int i = 0; i < 200; i++) {
+            work.run(); // warm up: compiled code, the thread's buffer and drop cells in place
+        }
+        Allocations a = Allocations.measure(5, work);
+        assertEquals(0, a.fewest(), a.toString());
+        assertEquals(0, telemetry.totalDropped(), "values not kept keep their count: nothing lost");
     }
 
     @Test
@@ -254,6 +331,7 @@ class ThreadBufferTest {
         }
         drained += r.drainFull(add) + r.drainStripes(add) + r.drainFull(add);
         long notKept = r.takeDropped(timer);
+        r.drainFull(add); // frees the slots of the ended writers, their drops taken
         assertEquals((long) writers * each, drained + notKept, "drained " + drained + " + not kept " + notKept);
         assertTrue(notKept > 0 || sum[0] == (long) writers * each * (each + 1) / 2, "every value kept arrives whole");
         assertEquals(0, telemetry.totalDropped());
