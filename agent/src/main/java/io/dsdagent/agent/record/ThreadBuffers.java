@@ -14,7 +14,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * handle resolved once, constant {@code false} before JDK 21), gets no buffer and uses the shared striped
  * path; a virtual thread never touches the {@code ThreadLocal} (so 100,000 of them leave no map behind).
  * When a thread ends, the aggregator drains what it published (everything it wrote: a thread's end
- * happens-before another thread sees it dead) and frees its slot for the next thread.
+ * happens-before another thread sees it dead) and, once the flush has taken the values it counted
+ * without keeping ({@link ThreadBuffer#drop}), frees its slot for the next thread.
+ *
+ * <p>No writer wakes the aggregator from here: its tick (100 ms) drains every buffer, and a buffer that
+ * fills before spills to the shared stripes, whose hand-offs wake it.
  *
  * <p>What must hold: only the owning thread writes a buffer, only the aggregator drains and frees slots;
  * a slot is taken with one compare-and-set by the registering thread.

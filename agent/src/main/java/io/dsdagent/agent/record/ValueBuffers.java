@@ -24,9 +24,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@code shutdown}.
  *
  * <p>Before all that, a platform thread writes into its own {@link ThreadBuffer} ({@link ThreadBuffers}),
- * and only a full one, or a thread without one (virtual, or past the bound), comes to the stripes. Such
- * a writer reads {@code closed} before it writes, with no fence after: one that read "open" and publishes
- * after the final drain is found by {@link #lateValues} and counted as {@code shutdown} there.
+ * and only a full one, or a thread without one (virtual, or past the bound), comes to the stripes. A
+ * thread with a buffer that finds the stripes and ring full too counts the value in its own cells and
+ * stays "saturated" (skipping the stripes) until its buffer is drained. Such a writer reads
+ * {@code closed} before it writes, with no fence after: one that read "open" and publishes after the
+ * final drain is found by {@link #lateValues} and counted as {@code shutdown} there.
  */
 final class ValueBuffers {
     private static final int PAD = 16; // refs between stripe slots: no false sharing
@@ -47,7 +49,6 @@ final class ValueBuffers {
     private final int overflowWakeMask;
     private final Chunk overflowScratch = new Chunk(Recorder.CHUNK_SIZE); // the aggregator's, for the ring
     private final ThreadBuffers threads;
-    private final int threadWakeMask;
     private volatile Thread consumer;
     private volatile boolean consumerParked;
 
@@ -61,7 +62,6 @@ final class ValueBuffers {
         this.overflow = new Overflow(Integer.highestOneBit(Math.max(64, queueSamples / 8)));
         this.overflowWakeMask = overflow.capacity() / 4 - 1;
         this.threads = new ThreadBuffers(threadBuffers, Recorder.CHUNK_SIZE, segments);
-        this.threadWakeMask = Recorder.CHUNK_SIZE / 2 - 1;
         // the thread buffers come on top: virtual threads and full buffers keep the whole shared budget
         int chunks = Math.max(stripes * 2, (queueSamples - overflow.capacity()) / Recorder.CHUNK_SIZE);
         this.owned = new AtomicReferenceArray<Chunk>(stripes * PAD);
@@ -101,11 +101,9 @@ final class ValueBuffers {
                 telemetry.drop(Telemetry.Drop.SHUTDOWN);
                 return;
             }
-            long pos = own.offer(id, bits, ref);
-            if (pos >= 0) {
-                if ((pos & threadWakeMask) == threadWakeMask) { // every half buffer: drain before the tick
-                    wakeConsumer();
-                }
+            // no wake-up from here: a buffer that fills before the tick spills to the stripes, whose
+            // hand-offs wake the aggregator; an unpark per buffer would cost a loop more than its values
+            if (own.offer(id, bits, ref) >= 0) {
                 return;
             }
             if (ref == null && own.saturated) { // shared path full too, last time: count it, keep no value
