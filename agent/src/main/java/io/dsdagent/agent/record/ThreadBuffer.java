@@ -43,12 +43,14 @@ final class ThreadBuffer {
     private final ContextCells taken;
 
     /**
-     * Writer's own: set when a value found this buffer and the shared path full, cleared when this
-     * buffer takes a value again. While set, a value that finds the buffer full is counted at once
-     * ({@link #drop}) instead of trying the shared path: a thread that outruns the aggregator pays for
-     * a plain count, not for atomics that would fail anyway.
+     * Writer's own: values this thread sent to the shared path since its buffer last took one; set to
+     * {@link #SPILL_LIMIT} when the shared path was full too. At the limit, a value that finds the buffer
+     * full is counted at once ({@link #drop}) instead of trying the shared path: a thread that outruns the
+     * aggregator pays for a plain count, not for atomics, and cannot fill the queue virtual threads share.
      */
-    boolean saturated;
+    int spilled;
+    /** Values a thread may spill into the shared path per drain of its buffer: 16 chunks. */
+    static final int SPILL_LIMIT = 4096;
 
     /** Writer's own: next position to write, the aggregator's release point last seen, values dropped. */
     private long tail;
@@ -83,7 +85,7 @@ final class ThreadBuffer {
         long t = write(id, bits, ref);
         if (t >= 0) {
             publish(t + 1);
-            saturated = false;
+            spilled = 0;
         }
         return t;
     }

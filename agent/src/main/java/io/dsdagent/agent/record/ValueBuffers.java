@@ -25,8 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Before all that, a platform thread writes into its own {@link ThreadBuffer} ({@link ThreadBuffers}),
  * and only a full one, or a thread without one (virtual, or past the bound), comes to the stripes. A
- * thread with a buffer that finds the stripes and ring full too counts the value in its own cells and
- * stays "saturated" (skipping the stripes) until its buffer is drained. Such a writer reads
+ * thread with a buffer spills at most {@link ThreadBuffer#SPILL_LIMIT} values per drain of its buffer,
+ * fewer if it finds the stripes and ring full, and then counts the value in its own cells, skipping the
+ * stripes until its buffer is drained. Such a writer reads
  * {@code closed} before it writes, with no fence after: one that read "open" and publishes after the
  * final drain is found by {@link #lateValues} and counted as {@code shutdown} there.
  */
@@ -106,9 +107,12 @@ final class ValueBuffers {
             if (own.offer(id, bits, ref) >= 0) {
                 return;
             }
-            if (ref == null && own.saturated) { // shared path full too, last time: count it, keep no value
-                own.dropValue(id, bits, telemetry);
-                return;
+            if (ref == null) {
+                if (own.spilled >= ThreadBuffer.SPILL_LIMIT) { // count it, keep no value
+                    own.dropValue(id, bits, telemetry);
+                    return;
+                }
+                own.spilled++;
             }
         }
         appendShared(id, bits, ref, Recorder.stripe(stripeMask), own);
@@ -156,14 +160,14 @@ final class ValueBuffers {
 
     /**
      * The drop path: a value keeps its count, in its thread's own cells if it has a buffer (which then
-     * stays saturated, skipping the shared path, until the aggregator drains it) or in the shared
+     * skips the shared path until the aggregator drains it) or in the shared
      * {@link ValueDrops}; a set member is lost.
      */
     private void notQueued(int id, long bits, Object ref, ThreadBuffer own) {
         if (ref != null) {
             telemetry.drop(Telemetry.Drop.QUEUE_FULL);
         } else if (own != null) {
-            own.saturated = true;
+            own.spilled = ThreadBuffer.SPILL_LIMIT;
             own.dropValue(id, bits, telemetry);
         } else if (!drops.add(id, bits)) {
             telemetry.drop(Telemetry.Drop.UNKNOWN_CONTEXT);

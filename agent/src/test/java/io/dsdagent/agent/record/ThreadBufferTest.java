@@ -185,6 +185,27 @@ class ThreadBufferTest {
     }
 
     @Test
+    void aThreadThatOutrunsTheAggregatorSpillsAtMostTheLimitThenOnlyCounts() {
+        Recorder r = recorder(65536, 4);
+        int timer = r.registry().register(Registry.TIMER | Registry.NANOS, "t");
+        int kept = Recorder.CHUNK_SIZE + ThreadBuffer.SPILL_LIMIT;
+        for (int i = 1; i <= kept + 50; i++) {
+            r.recordNanos(timer, i);
+        }
+        Collected c = new Collected();
+        assertEquals(kept, r.drainFull(c) + r.drainStripes(c), "its buffer, then the limit in the shared path");
+        assertEquals(50, r.takeDropped(timer), "then counted, not kept: the shared queue stays for the others");
+        assertEquals(kept + 50, r.lastDropped(timer));
+        r.recordNanos(timer, 1); // drained: its buffer takes values, and it may spill again
+        for (int i = 0; i < Recorder.CHUNK_SIZE; i++) {
+            r.recordNanos(timer, 2);
+        }
+        assertEquals(Recorder.CHUNK_SIZE + 1, r.drainFull(new Collected()) + r.drainStripes(new Collected()));
+        assertEquals(0, r.takeDropped(timer));
+        assertEquals(kept + 50 + Recorder.CHUNK_SIZE + 1, r.recorded(), "drained + not kept = every value");
+    }
+
+    @Test
     void whenTheSharedPathIsFullTooTheExcessIsCountedInTheThreadsOwnCellsUntilTheBufferIsDrained() {
         Recorder r = recorder(1024, 4); // a 128-sample ring
         int timer = r.registry().register(Registry.TIMER | Registry.NANOS, "t");
