@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * happens-before another thread sees it dead) and, once the flush has taken the values it counted
  * without keeping ({@link ThreadBuffer#drop}), frees its slot for the next thread.
  *
- * <p>No writer wakes the aggregator from here: its tick (100 ms) drains every buffer, and a buffer that
- * fills before spills to the shared stripes, whose hand-offs wake it.
+ * <p>No writer wakes the aggregator from here, and a full buffer does not keep it from parking: its
+ * tick (100 ms) drains every buffer, and a buffer that fills before spills to the shared stripes, whose
+ * hand-offs wake it. A thread that outruns the aggregator costs it one pass per tick, not a spinning core.
  *
  * <p>What must hold: only the owning thread writes a buffer, only the aggregator drains and frees slots;
  * a slot is taken with one compare-and-set by the registering thread.
@@ -98,17 +99,6 @@ final class ThreadBuffers {
             }
         }
         return n;
-    }
-
-    /** Aggregator: whether some buffer is at least half full, so a tick should not wait. */
-    boolean hasWork() {
-        for (int i = 0; i < slots.length(); i++) {
-            ThreadBuffer b = slots.get(i);
-            if (b != null && b.pending() >= capacity / 2) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -319,9 +319,9 @@ final class ValueBuffers {
         }
     }
 
-    /** For the aggregator's park: whether handed-over chunks, ring samples or half-full thread buffers wait. */
+    /** For the aggregator's park: whether handed-over chunks or ring samples wait (thread buffers: the tick). */
     boolean hasWork() {
-        return !full.isEmpty() || overflow.hasPublished() || threads.hasWork();
+        return !full.isEmpty() || overflow.hasPublished();
     }
 
     private int drainThreads(Recorder.ChunkConsumer consumer) {
