@@ -1,5 +1,7 @@
 package io.dsdagent.agent.record;
 
+import io.dsdagent.agent.telemetry.Telemetry;
+
 import java.lang.ref.WeakReference;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -91,9 +93,9 @@ final class ThreadBuffer {
     }
 
     /** Writer: {@link #drop}, counting an unknown context in {@code telemetry}. */
-    void dropValue(int id, long bits, io.dsdagent.agent.telemetry.Telemetry telemetry) {
+    void dropValue(int id, long bits, Telemetry telemetry) {
         if (!drop(id, bits)) {
-            telemetry.drop(io.dsdagent.agent.telemetry.Telemetry.Drop.UNKNOWN_CONTEXT);
+            telemetry.drop(Telemetry.Drop.UNKNOWN_CONTEXT);
         }
     }
 
