@@ -262,6 +262,7 @@ public final class Aggregator implements Runnable {
         registry.endFlush(); // live cap: evicts idle contexts, frees the slots quarantined last flush
         if (last) {
             contexts.lateCalls(registry, n);
+            recorder.countLateValues(); // values published after the final drain: shutdown, before telemetry
         }
         if (self != null) {
             self.emit(packer, stamp);

@@ -27,7 +27,7 @@ public enum Setting {
     DSD_AGENT_CONTEXT_FLOOR("10", "Percent of DSD_AGENT_MAX_CONTEXTS reserved for each of the API, annotated methods and HTTP (0 to 33); the rest is shared, first come."),
     DSD_AGENT_CONTEXT_IDLE_FLUSHES("5", "A context that received nothing for this many flushes (1 to 100) is evicted and frees its place under the cap; a handle kept by the application registers it again on its next use."),
     DSD_AGENT_MAX_SAMPLES_PER_CONTEXT("1000", "Timer/histogram/distribution values kept per context per interval (and distinct set members); above it an unbiased sample is sent whose sample rates carry the exact count."),
-    DSD_AGENT_QUEUE_SIZE("65536", "Value samples buffered between application threads and the aggregator; when full, a timer/histogram/distribution value is not kept but still counted, a set member is dropped and counted."),
+    DSD_AGENT_QUEUE_SIZE("65536", "Value samples buffered between application threads and the aggregator in the shared queue; platform threads (up to this / 512, at most 1,024) also get a 256-sample buffer of their own, half as much again. When full, a timer/histogram/distribution value is not kept but still counted, a set member is dropped and counted."),
     DSD_AGENT_SEND_WAIT("1s", "Time per flush the agent's thread may wait for a full Unix socket to drain before it drops and counts (0 to 10 s, at most a quarter of the flush interval; the final flush at most 1 s)."),
     DSD_AGENT_TELEMETRY_ENABLED("true", "Send the agent's own dsd_agent.* metrics every flush."),
     DSD_AGENT_SOCKSTAT_ENABLED("true", "Sample /proc/net/sockstat and sockstat6 as sockstat.* gauges (Linux only)."),

@@ -14,8 +14,10 @@ import io.dsdagent.agent.telemetry.Telemetry;
  *       that finds no room is not kept but its count is ({@link ValueDrops}), a set member is dropped
  *       and counted.</li>
  * </ul>
- * Stripes are chosen by thread id, so any number of threads (virtual threads included) share a fixed
- * number of buffers.
+ * A platform thread's values go first into a buffer of its own ({@link ThreadBuffers}: plain stores,
+ * one release store per value); virtual threads, threads beyond the bound and a full buffer's excess
+ * take the shared stripes, chosen by thread id, so any number of threads share a fixed number of
+ * buffers.
  *
  * <p>Every call is accounted for exactly once: as recorded (counted when the aggregator takes a
  * counter's calls, drains a value or takes a value's drop; gauge calls at once), or as dropped before
@@ -34,8 +36,16 @@ public final class Recorder {
     private final ValueDrops drops;
     private final CountsAndGauges scalars;
     private final ValueBuffers values;
+    /** Aggregator's own: whether the last {@link #takeDropped} found thread-buffer drops. */
+    private boolean lastFromThreads;
 
+    /** With the default number of per-thread buffers for {@code queueSamples} ({@link #defaultThreadBuffers}). */
     public Recorder(Registry registry, Telemetry telemetry, int stripes, int queueSamples) {
+        this(registry, telemetry, stripes, queueSamples, defaultThreadBuffers(queueSamples));
+    }
+
+    /** {@code threadBuffers} platform threads at most get a buffer of their own; 0 turns them off. */
+    public Recorder(Registry registry, Telemetry telemetry, int stripes, int queueSamples, int threadBuffers) {
         if (Integer.bitCount(stripes) != 1) {
             throw new IllegalArgumentException("stripes must be a power of two");
         }
@@ -45,7 +55,17 @@ public final class Recorder {
         this.stripeMask = stripes - 1;
         this.drops = new ValueDrops(registry.segments.length());
         this.scalars = new CountsAndGauges(registry, telemetry, stripes);
-        this.values = new ValueBuffers(telemetry, drops, stripes, queueSamples);
+        this.values = new ValueBuffers(telemetry, drops, stripes, queueSamples, threadBuffers,
+                registry.segments.length());
+    }
+
+    /**
+     * Per-thread buffers of {@value #CHUNK_SIZE} samples holding half as many samples again as the shared
+     * queue: 128 threads at the default 65,536 (384 KiB), at most 1,024. Threads beyond that, and virtual
+     * threads, share the stripes, which keep the whole {@code queueSamples}.
+     */
+    public static int defaultThreadBuffers(int queueSamples) {
+        return Math.min(1024, queueSamples / 2 / CHUNK_SIZE);
     }
 
     /** A power of two of about four stripes per core, at most 64. */
@@ -77,8 +97,13 @@ public final class Recorder {
     }
 
     private int stripe() {
+        return stripe(stripeMask);
+    }
+
+    /** The calling thread's stripe: its id, hashed, masked by {@code mask} (stripes - 1). */
+    static int stripe(int mask) {
         int h = (int) Thread.currentThread().getId() * 0x9E3779B9;
-        return (h ^ (h >>> 16)) & stripeMask;
+        return (h ^ (h >>> 16)) & mask;
     }
 
     // ---- hot path -------------------------------------------------------------------------------
@@ -95,7 +120,7 @@ public final class Recorder {
 
     /** A timer value in nanoseconds. */
     public void recordNanos(int id, long nanos) {
-        values.append(id, nanos, null, stripe());
+        values.append(id, nanos, null);
     }
 
     /** A histogram or distribution value. */
@@ -104,11 +129,11 @@ public final class Recorder {
             telemetry.drop(Telemetry.Drop.NAN);
             return;
         }
-        values.append(id, Double.doubleToRawLongBits(value), null, stripe());
+        values.append(id, Double.doubleToRawLongBits(value), null);
     }
 
     public void setAdd(int id, String member) {
-        values.append(id, 0L, member == null ? "null" : member, stripe());
+        values.append(id, 0L, member == null ? "null" : member);
     }
 
     /** For tests: takes stripe {@code i}'s chunk as a writer preempted mid-write would hold it. */
@@ -156,6 +181,24 @@ public final class Recorder {
         return values.closeAndDrain(consumer, deadlineNanos);
     }
 
+    /**
+     * After {@link #closeAndDrain} and the final send, before the telemetry goes out: counts as
+     * {@code shutdown} the values that writers caught mid-write published after the final drain.
+     */
+    public long countLateValues() {
+        return values.lateValues();
+    }
+
+    /** For tests: the number of per-thread buffers registered. */
+    int threadBuffers() {
+        return values.threadBuffers();
+    }
+
+    /** For tests: the calling thread's own buffer, or null (virtual thread, no free slot, none configured). */
+    ThreadBuffer ownBuffer() {
+        return values.ownBuffer();
+    }
+
     /** For the aggregator's park: whether handed-over chunks or ring samples are waiting. */
     public boolean hasWork() {
         return values.hasWork();
@@ -179,12 +222,15 @@ public final class Recorder {
 
     /** Values of {@code id} not queued since the last call (their count is exact), resetting it. */
     public long takeDropped(int id) {
-        return drops.take(id);
+        long shared = drops.take(id);
+        long own = values.takeThreadDrops(id);
+        lastFromThreads = own > 0;
+        return shared + own;
     }
 
     /** The bits of the value of {@code id} dropped last; meaningful after {@link #takeDropped} above zero. */
     public long lastDropped(int id) {
-        return drops.last(id);
+        return lastFromThreads ? values.lastThreadDrop() : drops.last(id);
     }
 
     /** The gauge's last value bits since the last call, or {@link #GAUGE_UNSET}. */
@@ -202,6 +248,6 @@ public final class Recorder {
      * that are in {@link Telemetry} under their reason. Read by the aggregator thread.
      */
     public long recorded() {
-        return scalars.recorded() + values.drained() + drops.taken();
+        return scalars.recorded() + values.drained() + drops.taken() + values.threadDropsTaken();
     }
 }

@@ -21,8 +21,15 @@ import java.util.concurrent.locks.LockSupport;
  * swap or compare-and-set, a full fence) and then reads {@code closed}; {@link #closeAndDrain} writes
  * {@code closed} and then claims each stripe and reads the ring's tail. A writer that missed the close
  * therefore holds a claim the final drain waits for; a writer that saw it counts its call as
- * {@code shutdown}. This is the piece a per-thread-buffer fast path would replace; the drop accounting
- * ({@link ValueDrops}) stays as it is.
+ * {@code shutdown}.
+ *
+ * <p>Before all that, a platform thread writes into its own {@link ThreadBuffer} ({@link ThreadBuffers}),
+ * and only a full one, or a thread without one (virtual, or past the bound), comes to the stripes. A
+ * thread with a buffer spills at most {@link ThreadBuffer#SPILL_LIMIT} values per drain of its buffer,
+ * fewer if it finds the stripes and ring full, and then counts the value in its own cells, skipping the
+ * stripes until its buffer is drained. Such a writer reads
+ * {@code closed} before it writes, with no fence after: one that read "open" and publishes after the
+ * final drain is found by {@link #lateValues} and counted as {@code shutdown} there.
  */
 final class ValueBuffers {
     private static final int PAD = 16; // refs between stripe slots: no false sharing
@@ -42,10 +49,12 @@ final class ValueBuffers {
     private final Overflow overflow;
     private final int overflowWakeMask;
     private final Chunk overflowScratch = new Chunk(Recorder.CHUNK_SIZE); // the aggregator's, for the ring
+    private final ThreadBuffers threads;
     private volatile Thread consumer;
     private volatile boolean consumerParked;
 
-    ValueBuffers(Telemetry telemetry, ValueDrops drops, int stripes, int queueSamples) {
+    ValueBuffers(Telemetry telemetry, ValueDrops drops, int stripes, int queueSamples, int threadBuffers,
+                 int segments) {
         this.telemetry = telemetry;
         this.drops = drops;
         this.stripes = stripes;
@@ -53,6 +62,8 @@ final class ValueBuffers {
         // an eighth of the budget for the ring, the rest for chunks
         this.overflow = new Overflow(Integer.highestOneBit(Math.max(64, queueSamples / 8)));
         this.overflowWakeMask = overflow.capacity() / 4 - 1;
+        this.threads = new ThreadBuffers(threadBuffers, Recorder.CHUNK_SIZE, segments);
+        // the thread buffers come on top: virtual threads and full buffers keep the whole shared budget
         int chunks = Math.max(stripes * 2, (queueSamples - overflow.capacity()) / Recorder.CHUNK_SIZE);
         this.owned = new AtomicReferenceArray<Chunk>(stripes * PAD);
         this.full = new MpscAtomicArrayQueue<Chunk>(chunks);
@@ -79,12 +90,36 @@ final class ValueBuffers {
         return drained.get();
     }
 
-    /** Appends one value ({@code ref} null) or set member from a writer on stripe {@code start}. */
-    void append(int id, long bits, Object ref, int start) {
+    /** Appends one value ({@code ref} null) or set member. */
+    void append(int id, long bits, Object ref) {
         if (id < 0) {
             telemetry.drop(Telemetry.Drop.CONTEXT_CAP); // the handle's registration was refused
             return;
         }
+        ThreadBuffer own = threads.current();
+        if (own != null) {
+            if (closed) {
+                telemetry.drop(Telemetry.Drop.SHUTDOWN);
+                return;
+            }
+            // no wake-up from here: a buffer that fills before the tick spills to the stripes, whose
+            // hand-offs wake the aggregator; an unpark per buffer would cost a loop more than its values
+            if (own.offer(id, bits, ref) >= 0) {
+                return;
+            }
+            if (ref == null) {
+                if (own.spilled >= ThreadBuffer.SPILL_LIMIT) { // count it, keep no value
+                    own.dropValue(id, bits, telemetry);
+                    return;
+                }
+                own.spilled++;
+            }
+        }
+        appendShared(id, bits, ref, Recorder.stripe(stripeMask), own);
+    }
+
+    /** The shared path: a stripe's chunk, else the overflow ring, else the drop path. */
+    private void appendShared(int id, long bits, Object ref, int start, ThreadBuffer own) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             int slot = ((start + attempt) & stripeMask) * PAD;
             Chunk c = owned.getAndSet(slot, null);
@@ -108,7 +143,7 @@ final class ValueBuffers {
             }
             owned.lazySet(slot, c);
             if (!stored) { // stored values are counted when the aggregator drains them: one atomic less here
-                notQueued(id, bits, ref);
+                notQueued(id, bits, ref, own);
             }
             return;
         }
@@ -117,16 +152,23 @@ final class ValueBuffers {
             telemetry.drop(Telemetry.Drop.SHUTDOWN);
         } else if (pos < 0) {
             wakeConsumer();
-            notQueued(id, bits, ref);
+            notQueued(id, bits, ref, own);
         } else if ((pos & overflowWakeMask) == overflowWakeMask) { // every quarter ring: drain before the tick
             wakeConsumer();
         }
     }
 
-    /** The drop path: a value keeps its count ({@link ValueDrops}); a set member is lost. */
-    private void notQueued(int id, long bits, Object ref) {
+    /**
+     * The drop path: a value keeps its count, in its thread's own cells if it has a buffer (which then
+     * skips the shared path until the aggregator drains it) or in the shared
+     * {@link ValueDrops}; a set member is lost.
+     */
+    private void notQueued(int id, long bits, Object ref, ThreadBuffer own) {
         if (ref != null) {
             telemetry.drop(Telemetry.Drop.QUEUE_FULL);
+        } else if (own != null) {
+            own.spilled = ThreadBuffer.SPILL_LIMIT;
+            own.dropValue(id, bits, telemetry);
         } else if (!drops.add(id, bits)) {
             telemetry.drop(Telemetry.Drop.UNKNOWN_CONTEXT);
         }
@@ -169,9 +211,9 @@ final class ValueBuffers {
         return overflow.capacity();
     }
 
-    /** Drains the chunks handed over so far; returns the number of samples. */
+    /** Drains every thread's published values, then the chunks handed over so far; returns the number of samples. */
     int drainFull(Recorder.ChunkConsumer consumer) {
-        int n = 0;
+        int n = drainThreads(consumer);
         Chunk c;
         while ((c = full.poll()) != null) {
             n += consume(c, consumer);
@@ -244,6 +286,7 @@ final class ValueBuffers {
     int closeAndDrain(Recorder.ChunkConsumer consumer, long deadlineNanos) {
         closed = true;
         overflow.close();
+        drainThreads(consumer);
         int held = 0;
         for (int i = 0; i < stripes; i++) {
             Chunk c;
@@ -276,9 +319,52 @@ final class ValueBuffers {
         }
     }
 
-    /** For the aggregator's park: whether handed-over chunks or ring samples are waiting. */
+    /** For the aggregator's park: whether handed-over chunks or ring samples wait (thread buffers: the tick). */
     boolean hasWork() {
         return !full.isEmpty() || overflow.hasPublished();
+    }
+
+    private int drainThreads(Recorder.ChunkConsumer consumer) {
+        int n = threads.drain(overflowScratch, consumer);
+        drained.lazySet(drained.get() + n); // only the aggregator thread writes it
+        return n;
+    }
+
+    /**
+     * After {@link #closeAndDrain} and the final send: values published since by writers that read
+     * "open" just before the close. They are counted as {@code shutdown} here; returns how many.
+     */
+    long lateValues() {
+        long n = threads.late();
+        if (n > 0) {
+            telemetry.drop(Telemetry.Drop.SHUTDOWN, n);
+        }
+        return n;
+    }
+
+    /** Values of {@code id} the thread buffers could not keep since the last call (counted per thread). */
+    long takeThreadDrops(int id) {
+        return threads.takeDropped(id);
+    }
+
+    /** A value of the context of the last {@link #takeThreadDrops} above zero. */
+    long lastThreadDrop() {
+        return threads.lastDropped();
+    }
+
+    /** Thread-buffer drops taken so far: part of "recorded". */
+    long threadDropsTaken() {
+        return threads.droppedTaken();
+    }
+
+    /** For tests: the number of thread buffers registered. */
+    int threadBuffers() {
+        return threads.registered();
+    }
+
+    /** For tests: the calling thread's own buffer, or null. */
+    ThreadBuffer ownBuffer() {
+        return threads.current();
     }
 
     private int consume(Chunk c, Recorder.ChunkConsumer consumer) {

@@ -18,12 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Counts are exact whatever is dropped: values that could not be queued still count, through the sample
  * rates the Datadog Agent weighs them by; counter sums never wrap; every lost call is counted once,
  * under one reason, in calls. The aggregator is driven inline on a capturing transport (256-byte
- * datagrams), 4 stripes, a queue of 8,192 samples (a 1,024-sample overflow ring).
+ * datagrams), 4 stripes, a queue of 8,192 samples (a 1,024-sample overflow ring), no per-thread buffers:
+ * the shared path, which virtual threads and full thread buffers take, is the one that overflows.
  */
 class ExactIntervalTest {
     private final Telemetry telemetry = new Telemetry();
     private final Registry registry = new Registry(100, 4, List.of(), telemetry);
-    private final Recorder recorder = new Recorder(registry, telemetry, 4, 8192);
+    private final Recorder recorder = new Recorder(registry, telemetry, 4, 8192, 0);
     private final TelemetryAcrossOutagesTest.FlakyTransport transport =
             new TelemetryAcrossOutagesTest.FlakyTransport(telemetry);
     private final Aggregator agg = new Aggregator(recorder, () -> new Packer(transport, telemetry, null), telemetry,

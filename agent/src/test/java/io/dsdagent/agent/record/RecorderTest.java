@@ -20,7 +20,8 @@ class RecorderTest {
     private final Telemetry telemetry = new Telemetry();
 
     private Recorder recorder(int stripes, int queueSamples) {
-        return new Recorder(new Registry(100, stripes, List.of(), telemetry), telemetry, stripes, queueSamples);
+        // no per-thread buffers: these tests are about the shared path (virtual threads, full thread buffers)
+        return new Recorder(new Registry(100, stripes, List.of(), telemetry), telemetry, stripes, queueSamples, 0);
     }
 
     private static Chunk[] holdAll(Recorder r) {
