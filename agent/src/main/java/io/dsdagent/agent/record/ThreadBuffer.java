@@ -2,7 +2,6 @@ package io.dsdagent.agent.record;
 
 import io.dsdagent.agent.telemetry.Telemetry;
 
-import java.lang.ref.WeakReference;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -26,23 +25,34 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class ThreadBuffer {
     private static final int PUBLISHED = 7;
+    /** Where a drop's release store goes: it publishes the drop cells' plain stores before it. */
     private static final int DROPPED = 15;
     private static final int RELEASED = 23;
-    private static final int COUNT = 0;
-    private static final int LAST = 1;
 
     private final int[] ids;
     private final long[] values;
     private final Object[] refs;
     private final int mask;
     private final AtomicLongArray positions = new AtomicLongArray(31);
-    /** The thread that writes this buffer; cleared or dead once it ended. */
-    final WeakReference<Thread> owner;
+    /**
+     * The thread that writes this buffer: how a thread recognizes its own (by identity, not by id, which
+     * a subclass of {@code Thread} may override). Held strongly: the aggregator frees the slot, and so
+     * the reference, at its first drain after the thread ended.
+     */
+    final Thread owner;
 
-    /** Values this thread could not buffer, per context: count and last value, written by it alone. */
-    private final ContextCells drops;
+    /**
+     * Values this thread could not buffer, per context: a segment of {@value Registry#SEGMENT} counts
+     * then as many last values, allocated by this thread on its first drop into the segment. Written
+     * with plain stores by this thread alone, published by a release store into {@code DROPPED}, which
+     * the aggregator reads first ({@link #takeDropped}); no running total, whose read-modify-write would
+     * add a second chain through memory to every drop. Plain arrays, not atomic ones: this is the path
+     * a thread that outruns the aggregator takes for most values, so it is kept to three dependent loads.
+     * A count is a 64-bit plain write, atomic on every 64-bit JVM (JLS 17.7 leaves 32-bit ones free).
+     */
+    private final long[][] drops;
     /** Aggregator's own: per context, the count of {@link #drops} taken so far. */
-    private final ContextCells taken;
+    private final long[][] taken;
 
     /**
      * Writer's own: values this thread sent to the shared path since its buffer last took one; set to
@@ -54,21 +64,19 @@ final class ThreadBuffer {
     /** Values a thread may spill into the shared path per drain of its buffer: 16 chunks. */
     static final int SPILL_LIMIT = 4096;
 
-    /** Writer's own: next position to write, the aggregator's release point last seen, values dropped. */
+    /** Writer's own: next position to write, the aggregator's release point last seen. */
     private long tail;
     private long releasedSeen;
-    private long droppedTotal;
 
-    /** Aggregator's own: next position to drain, drops taken, the last value of the last take. */
+    /** Aggregator's own: next position to drain, the last value of the last take. */
     private long head;
-    private long takenTotal;
     private long lastTaken;
 
     /** {@code capacity} must be a power of two; {@code segments} as the registry's. */
     ThreadBuffer(Thread owner, int capacity, int segments) {
-        this.drops = new ContextCells(segments, 2);
-        this.taken = new ContextCells(segments, 1);
-        this.owner = new WeakReference<Thread>(owner);
+        this.drops = new long[segments][];
+        this.taken = new long[segments][];
+        this.owner = owner;
         this.ids = new int[capacity];
         this.values = new long[capacity];
         this.refs = new Object[capacity];
@@ -87,9 +95,39 @@ final class ThreadBuffer {
         long t = write(id, bits, ref);
         if (t >= 0) {
             publish(t + 1);
-            spilled = 0;
+            if (spilled != 0) {
+                spilled = 0;
+            }
         }
         return t;
+    }
+
+    /**
+     * Writer, the hot path for a value (no set member): appends and publishes it; or, when the buffer is
+     * full and this thread has spilled {@link #SPILL_LIMIT} values into the shared path since its buffer
+     * last took one, counts it in this thread's own cells ({@link #drop}). Small, so that the JIT inlines
+     * it, the count included: a thread that outruns the aggregator takes that branch for most values.
+     * False when the caller must go on: the buffer is full and the thread may still spill, or the context
+     * is unknown.
+     */
+    boolean offerValue(int id, long bits) {
+        long t = tail;
+        if (t - releasedSeen > mask) {
+            long r = positions.get(RELEASED);
+            if (t - r > mask) {
+                return spilled >= SPILL_LIMIT && drop(id, bits);
+            }
+            releasedSeen = r;
+        }
+        int i = (int) t & mask;
+        ids[i] = id;
+        values[i] = bits; // refs[i] is null: the aggregator clears it after draining
+        tail = t + 1;
+        positions.lazySet(PUBLISHED, t + 1);
+        if (spilled != 0) {
+            spilled = 0;
+        }
+        return true;
     }
 
     /** Writer: {@link #drop}, counting an unknown context in {@code telemetry}. */
@@ -153,20 +191,31 @@ final class ThreadBuffer {
 
     /**
      * Writer, when the buffer is full: counts a value of {@code id} as not kept, in this thread's own
-     * cells, with plain reads and release stores (no atomic instruction: this thread is their only
-     * writer). The last value is stored before the count, so a count the aggregator sees has its value.
+     * cells, with plain stores and one release store (no atomic instruction: this thread is their only
+     * writer). The last value is stored before the count; were the two stores seen out of order, the
+     * flush would take an earlier value of the same context as the representative, never a foreign one.
      * False if the context is unknown.
      */
     boolean drop(int id, long bits) {
-        AtomicLongArray a = drops.segment(id); // allocated once per thread and segment of contexts
-        if (a == null) {
+        int s = id >>> Registry.SHIFT;
+        if (s >= drops.length) {
             return false;
         }
-        a.lazySet(ContextCells.offset(LAST, id), bits);
-        int c = ContextCells.offset(COUNT, id);
-        a.lazySet(c, a.get(c) + 1);
-        positions.lazySet(DROPPED, ++droppedTotal);
+        long[] a = drops[s];
+        if (a == null) {
+            a = newSegment(s);
+        }
+        int i = id & Registry.MASK;
+        a[Registry.SEGMENT + i] = bits;
+        a[i]++;
+        positions.lazySet(DROPPED, bits); // release: publishes the stores above (and a new segment)
         return true;
+    }
+
+    private long[] newSegment(int s) {
+        long[] a = new long[2 * Registry.SEGMENT]; // once per thread and segment of contexts
+        drops[s] = a;
+        return a;
     }
 
     /**
@@ -174,18 +223,22 @@ final class ThreadBuffer {
      * grows, so the take is the difference from the count taken before: nothing is reset under the writer.
      */
     long takeDropped(int id) {
-        AtomicLongArray a = drops.existing(id);
+        positions.get(DROPPED); // acquire: the writer's cells up to its last release are visible after it
+        int s = id >>> Registry.SHIFT;
+        long[] a = s < drops.length ? drops[s] : null;
         if (a == null) {
             return 0;
         }
-        long count = a.get(ContextCells.offset(COUNT, id));
-        AtomicLongArray t = taken.segment(id);
-        int k = ContextCells.offset(0, id);
-        long n = count - t.get(k);
+        int i = id & Registry.MASK;
+        long count = a[i];
+        long[] t = taken[s];
+        long n = count - (t == null ? 0 : t[i]);
         if (n != 0) {
-            t.lazySet(k, count);
-            takenTotal += n;
-            lastTaken = a.get(ContextCells.offset(LAST, id)); // after the count: see drop
+            if (t == null) {
+                t = taken[s] = new long[Registry.SEGMENT];
+            }
+            t[i] = count;
+            lastTaken = a[Registry.SEGMENT + i]; // after the count: see drop
         }
         return n;
     }
@@ -195,9 +248,12 @@ final class ThreadBuffer {
         return lastTaken;
     }
 
-    /** Aggregator: whether every drop published so far was taken (a dead thread's slot may then go). */
+    /**
+     * Aggregator: whether every drop published so far was taken (a dead thread's slot may then go). A
+     * scan of the thread's cells, done only for a thread that has ended.
+     */
     boolean dropsTaken() {
-        return positions.get(DROPPED) == takenTotal;
+        return untaken(false) == 0;
     }
 
     /**
@@ -206,10 +262,35 @@ final class ThreadBuffer {
      */
     long late() {
         long published = positions.get(PUBLISHED);
-        long dropped = positions.get(DROPPED);
-        long n = published - head + dropped - takenTotal;
+        long n = published - head;
         head = published;
-        takenTotal = dropped;
+        return n + untaken(true);
+    }
+
+    /** Drops in the cells not taken yet, summed over every context; {@code take} marks them taken. */
+    private long untaken(boolean take) {
+        positions.get(DROPPED); // acquire, as in takeDropped
+        long n = 0;
+        for (int s = 0; s < drops.length; s++) {
+            long[] a = drops[s];
+            if (a == null) {
+                continue;
+            }
+            long[] t = taken[s];
+            if (t == null && take) {
+                t = taken[s] = new long[Registry.SEGMENT];
+            }
+            for (int i = 0; i < Registry.SEGMENT; i++) {
+                long c = a[i];
+                long d = c - (t == null ? 0 : t[i]);
+                if (d != 0) {
+                    n += d;
+                    if (take) {
+                        t[i] = c;
+                    }
+                }
+            }
+        }
         return n;
     }
 }

@@ -8,14 +8,16 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The bounded set of per-thread buffers ({@link ThreadBuffer}) and how a thread finds its own.
  *
- * <p>A platform thread gets a buffer on its first value, through a {@link ThreadLocal}, and registers
- * it once in one of a fixed number of slots, which the aggregator walks. Memory stays bounded: a thread
- * that finds every slot taken, and every virtual thread ({@code Thread.isVirtual}, reached by a method
- * handle resolved once, constant {@code false} before JDK 21), gets no buffer and uses the shared striped
- * path; a virtual thread never touches the {@code ThreadLocal} (so 100,000 of them leave no map behind).
- * When a thread ends, the aggregator drains what it published (everything it wrote: a thread's end
- * happens-before another thread sees it dead) and, once the flush has taken the values it counted
- * without keeping ({@link ThreadBuffer#drop}), frees its slot for the next thread.
+ * <p>A platform thread gets a buffer on its first value, in the slot its thread id picks ({@code id &
+ * (slots - 1)}: ids are handed out in sequence, so threads spread), claimed with one compare-and-set; it
+ * finds it again by that slot and its own identity ({@link ThreadBuffer#owner}), two plain loads and a
+ * compare, no {@link ThreadLocal} map. Memory stays bounded: a thread whose slot a live thread holds, and
+ * every virtual thread ({@code Thread.isVirtual}, reached by a method handle resolved once, constant
+ * {@code false} before JDK 21), gets no buffer and uses the shared striped path; a virtual thread never
+ * claims a slot (so 100,000 of them leave nothing behind). When a thread ends, the aggregator drains what
+ * it published (everything it wrote: a thread's end happens-before another thread sees it dead) and,
+ * once the flush has taken the values it counted without keeping ({@link ThreadBuffer#drop}), frees its
+ * slot for the next thread.
  *
  * <p>No writer wakes the aggregator from here, and a full buffer does not keep it from parking: its
  * tick (100 ms) drains every buffer, and a buffer that fills before spills to the shared stripes, whose
@@ -26,25 +28,26 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class ThreadBuffers {
     private static final MethodHandle IS_VIRTUAL = isVirtual();
-    /** The {@link ThreadLocal}'s answer for a platform thread that found no free slot. */
-    private static final ThreadBuffer NONE = new ThreadBuffer(null, 1, 0);
 
     private final AtomicReferenceArray<ThreadBuffer> slots;
+    private final int slotMask;
     private final int capacity;
     private final int segments;
     /** Aggregator's own: drops taken from thread buffers so far, and the last value of the last take. */
     private long droppedTaken;
     private long lastDropped;
-    private final ThreadLocal<ThreadBuffer> local = new ThreadLocal<ThreadBuffer>() {
-        @Override
-        protected ThreadBuffer initialValue() {
-            return register();
-        }
-    };
 
-    /** {@code buffers} slots of {@code capacity} samples each (a power of two); 0 slots turns them off. */
+    /**
+     * {@code buffers} slots (rounded down to a power of two) of {@code capacity} samples each (a power of
+     * two); 0 slots turns them off.
+     */
     ThreadBuffers(int buffers, int capacity, int segments) {
-        this.slots = new AtomicReferenceArray<ThreadBuffer>(buffers);
+        int n = buffers <= 0 ? 0 : Integer.highestOneBit(buffers);
+        this.slots = new AtomicReferenceArray<ThreadBuffer>(Math.max(1, n));
+        this.slotMask = Math.max(0, n - 1);
+        if (n == 0) {
+            slots.set(0, new ThreadBuffer(null, 1, 0)); // owned by no thread: every thread takes the stripes
+        }
         this.capacity = capacity;
         this.segments = segments;
     }
@@ -68,33 +71,32 @@ final class ThreadBuffers {
     }
 
     int slots() {
-        return slots.length();
+        return slots.get(0) != null && slots.get(0).owner == null ? 0 : slots.length();
     }
 
-    /** The calling thread's buffer, or null if it has none (virtual, or no free slot when it came). */
+    /** The calling thread's buffer, or null if it has none (virtual, or its slot is another's). */
     ThreadBuffer current() {
-        if (slots.length() == 0 || isVirtual(Thread.currentThread())) {
-            return null;
-        }
-        ThreadBuffer b = local.get();
-        return b == NONE ? null : b;
+        Thread t = Thread.currentThread();
+        int i = (int) t.getId() & slotMask;
+        ThreadBuffer b = slots.get(i); // a plain load on x86; the owner reads its own claim
+        return b != null && b.owner == t ? b : claim(t, i, b);
     }
 
-    private ThreadBuffer register() {
-        ThreadBuffer b = new ThreadBuffer(Thread.currentThread(), capacity, segments);
-        for (int i = 0; i < slots.length(); i++) {
-            if (slots.get(i) == null && slots.compareAndSet(i, null, b)) {
-                return b;
-            }
+    /** Not the hot path: a thread's first value, or a thread without a buffer. */
+    private ThreadBuffer claim(Thread t, int i, ThreadBuffer seen) {
+        if (seen != null || isVirtual(t)) {
+            return null; // bounded: this thread records through the shared stripes
         }
-        return NONE; // bounded: this thread records through the shared stripes
+        ThreadBuffer b = new ThreadBuffer(t, capacity, segments);
+        return slots.compareAndSet(i, null, b) ? b : null;
     }
 
     /** For tests: the number of slots holding a buffer. */
     int registered() {
         int n = 0;
         for (int i = 0; i < slots.length(); i++) {
-            if (slots.get(i) != null) {
+            ThreadBuffer b = slots.get(i);
+            if (b != null && b.owner != null) {
                 n++;
             }
         }
@@ -110,11 +112,10 @@ final class ThreadBuffers {
         int n = 0;
         for (int i = 0; i < slots.length(); i++) {
             ThreadBuffer b = slots.get(i);
-            if (b == null) {
+            if (b == null || b.owner == null) {
                 continue;
             }
-            Thread owner = b.owner.get();
-            boolean ended = owner == null || !owner.isAlive(); // before draining: see the class comment
+            boolean ended = !b.owner.isAlive(); // before draining: see the class comment
             while (b.drainTo(scratch) > 0) {
                 n += scratch.size;
                 consumer.accept(scratch.ids, scratch.values, scratch.refs, scratch.size);
@@ -132,7 +133,7 @@ final class ThreadBuffers {
         long n = 0;
         for (int i = 0; i < slots.length(); i++) {
             ThreadBuffer b = slots.get(i);
-            if (b != null) {
+            if (b != null && b.owner != null) {
                 long k = b.takeDropped(id);
                 if (k > 0) {
                     n += k;
@@ -159,7 +160,7 @@ final class ThreadBuffers {
         long n = 0;
         for (int i = 0; i < slots.length(); i++) {
             ThreadBuffer b = slots.get(i);
-            if (b != null) {
+            if (b != null && b.owner != null) {
                 n += b.late();
             }
         }

@@ -90,23 +90,37 @@ final class ValueBuffers {
         return drained.get();
     }
 
-    /** Appends one value ({@code ref} null) or set member. */
+    /**
+     * Appends one value ({@code ref} null) or set member. The hot path, kept small so the JIT inlines it
+     * into the caller: the thread's own buffer (two plain loads to find it, plain stores and one release
+     * store to publish); everything else is {@link #appendSlow}.
+     */
     void append(int id, long bits, Object ref) {
+        ThreadBuffer own = threads.current();
+        if (own == null || id < 0 || ref != null || closed || !own.offerValue(id, bits)) {
+            appendSlow(id, bits, ref, own);
+        }
+    }
+
+    /**
+     * A refused context, a set member, a closed recorder, a full own buffer, or a thread without one.
+     * Kept out of line: see the comment above the shared path.
+     */
+    private void appendSlow(int id, long bits, Object ref, ThreadBuffer own) {
         if (id < 0) {
             telemetry.drop(Telemetry.Drop.CONTEXT_CAP); // the handle's registration was refused
             return;
         }
-        ThreadBuffer own = threads.current();
         if (own != null) {
             if (closed) {
                 telemetry.drop(Telemetry.Drop.SHUTDOWN);
                 return;
             }
-            // no wake-up from here: a buffer that fills before the tick spills to the stripes, whose
-            // hand-offs wake the aggregator; an unpark per buffer would cost a loop more than its values
-            if (own.offer(id, bits, ref) >= 0) {
+            if (ref != null && own.offer(id, bits, ref) >= 0) {
                 return;
             }
+            // the buffer is full. No wake-up from here: a buffer that fills before the tick spills to the
+            // stripes, whose hand-offs wake the aggregator; an unpark per buffer would cost more than its values
             if (ref == null) {
                 if (own.spilled >= ThreadBuffer.SPILL_LIMIT) { // count it, keep no value
                     own.dropValue(id, bits, telemetry);
@@ -115,11 +129,11 @@ final class ValueBuffers {
                 own.spilled++;
             }
         }
-        appendShared(id, bits, ref, Recorder.stripe(stripeMask), own);
-    }
-
-    /** The shared path: a stripe's chunk, else the overflow ring, else the drop path. */
-    private void appendShared(int id, long bits, Object ref, int start, ThreadBuffer own) {
+        // the shared path: a stripe's chunk, else the overflow ring, else the drop path. Written out here,
+        // not called, on purpose: this method's bytecode stays above the JIT's limit for inlining a hot
+        // callee (HotSpot's FreqInlineSize, 325 bytes), so it is never inlined into append, whose compiled
+        // code then stays small enough to be inlined into every recording caller.
+        int start = Recorder.stripe(stripeMask);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             int slot = ((start + attempt) & stripeMask) * PAD;
             Chunk c = owned.getAndSet(slot, null);
