@@ -9,7 +9,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Where value samples (timers, histograms, distributions, set members) wait for the aggregator: a
+ * Why one class of about 400 lines: the thread buffers, the stripes, the ring and the final drain share
+ * one close protocol and one accounting rule (a value is drained, counted as dropped, or counted as
+ * {@code shutdown}, exactly once); split, each part would have to expose the others' invariants.
+ *
+ * <p>Where value samples (timers, histograms, distributions, set members) wait for the aggregator: a
  * {@link Chunk} owned by each stripe, taken by a writer with one atomic swap (so it is the only writer;
  * a busy stripe sends it to the next, it never spins); a full chunk handed over on a JCTools MPSC queue
  * and replaced from a pool (an SPMC queue the aggregator refills); and, for a writer that finds
@@ -24,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code shutdown}.
  *
  * <p>Before all that, a platform thread writes into its own {@link ThreadBuffer} ({@link ThreadBuffers}),
- * and only a full one, or a thread without one (virtual, or past the bound), comes to the stripes. A
+ * and only a full one, or a thread without one (virtual, or its slot another live thread's), comes to the stripes. A
  * thread with a buffer spills at most {@link ThreadBuffer#SPILL_LIMIT} values per drain of its buffer,
  * fewer if it finds the stripes and ring full, and then counts the value in its own cells, skipping the
  * stripes until its buffer is drained. Such a writer reads
