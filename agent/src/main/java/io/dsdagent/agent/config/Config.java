@@ -96,7 +96,7 @@ public final class Config {
         this.cardinality = raw(Setting.DD_CARDINALITY) != null ? raw(Setting.DD_CARDINALITY) : raw("DATADOG_CARDINALITY");
         this.sockstatEnabled = bool(Setting.DSD_AGENT_SOCKSTAT_ENABLED);
         this.sockstatIntervalMillis = duration(Setting.DSD_AGENT_SOCKSTAT_INTERVAL, 1000, 3_600_000);
-        this.sockstatPrefix = prefix(Setting.DSD_AGENT_SOCKSTAT_PREFIX);
+        this.sockstatPrefix = MetricPrefix.of(this, Setting.DSD_AGENT_SOCKSTAT_PREFIX);
         this.runtimeMetricsEnabled = raw(Setting.DSD_AGENT_RUNTIME_METRICS_ENABLED) == null ? null
                 : bool(Setting.DSD_AGENT_RUNTIME_METRICS_ENABLED);
         this.timerType = timerTypeSetting();
@@ -125,24 +125,6 @@ public final class Config {
             return limit;
         }
         return w;
-    }
-
-    /** A metric name prefix: letters, digits, '_' and '.', starting with a letter; ends with '.'. */
-    private String prefix(Setting s) {
-        String v = raw(s);
-        if (v == null) {
-            return s.defaultValue();
-        }
-        boolean ok = Character.isLetter(v.charAt(0)) && v.charAt(0) < 128 && v.length() <= 100;
-        for (int i = 0; ok && i < v.length(); i++) {
-            char c = v.charAt(i);
-            ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
-        }
-        if (!ok) {
-            warnInvalid(s, "is not a metric name prefix (letters, digits, _ and ., starting with a letter)", s.defaultValue());
-            return s.defaultValue();
-        }
-        return v.endsWith(".") ? v : v + ".";
     }
 
     /** The configuration of this process: its environment and system properties. */
