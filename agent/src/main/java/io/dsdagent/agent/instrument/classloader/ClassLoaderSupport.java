@@ -7,8 +7,6 @@ import io.dsdagent.agent.instrument.LoaderVisibility;
 import io.dsdagent.agent.instrument.Retransformer;
 import io.dsdagent.agent.instrument.WeavingTransformer;
 import io.dsdagent.agent.log.Log;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassWriter;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -58,11 +56,7 @@ public final class ClassLoaderSupport implements LoaderSupport {
      * dot) in its {@code loadClass} methods; null if it declares none.
      */
     static byte[] rewrite(byte[] classFile, String prefix) {
-        ClassReader r = new ClassReader(classFile);
-        ClassWriter w = new ClassWriter(r, ClassWriter.COMPUTE_MAXS);
-        LoadClassShortcut v = new LoadClassShortcut(w, prefix);
-        r.accept(v, ClassReader.EXPAND_FRAMES);
-        return v.patched() ? w.toByteArray() : null;
+        return LoadClassShortcut.rewrite(classFile, prefix); // ASM is loaded only when a class needs it
     }
 
     private static byte[] bytes(String s) {
