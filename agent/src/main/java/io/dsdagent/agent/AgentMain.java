@@ -3,13 +3,12 @@ package io.dsdagent.agent;
 import java.lang.instrument.Instrumentation;
 
 /**
- * The {@code Premain-Class} and {@code Agent-Class}: a trampoline. It defines the bridge in the boot
- * loader, then hands over by reflection to the starter, so that this class links against nothing of
- * the agent. Any failure disables the agent with one line on stderr; the application always runs.
- * Its last act tells the starter that {@code premain} is returning: only then does the agent's thread
- * open sockets or read {@code /proc}. If the bridge cannot be defined in the boot loader, the starter
- * gets no {@code Instrumentation}: nothing is woven (woven code would have no bridge to call), the rest
- * of the agent runs.
+ * The {@code Premain-Class} and {@code Agent-Class}: a trampoline. It hands over by reflection to the
+ * starter, so that this class links against nothing of the agent. Any failure disables the agent with
+ * one line on stderr; the application always runs. Its last act tells the starter that {@code premain}
+ * is returning: only then does the agent's thread open sockets or read {@code /proc}. The bridge is not
+ * defined here: nothing calls it before a class is woven, so the starter defines it in the boot loader
+ * ({@link BootDefiner}) when the first class is about to be, or on the agent's thread (issue 18).
  */
 public final class AgentMain {
     private AgentMain() {
@@ -25,18 +24,10 @@ public final class AgentMain {
 
     private static void start(String args, Instrumentation inst, boolean lateAttach) {
         long t0 = System.nanoTime();
-        Instrumentation weaving = inst;
-        try {
-            BootDefiner.defineBridge(inst, AgentMain.class);
-        } catch (Throwable t) {
-            weaving = null;
-            System.err.println("[dsd-agent] ERROR instrumentation disabled: could not define the bridge in the boot"
-                    + " loader (" + t + "); runtime metrics and sockstat still run");
-        }
         try {
             Class<?> starter = Class.forName("io.dsdagent.agent.startup.Starter", true, AgentMain.class.getClassLoader());
             starter.getMethod("start", String.class, Instrumentation.class, boolean.class, long.class)
-                    .invoke(null, args, weaving, lateAttach, t0);
+                    .invoke(null, args, inst, lateAttach, t0);
             starter.getMethod("premainReturned").invoke(null);
         } catch (Throwable t) {
             Throwable cause = t instanceof java.lang.reflect.InvocationTargetException && t.getCause() != null

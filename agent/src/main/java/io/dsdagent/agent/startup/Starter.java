@@ -1,5 +1,6 @@
 package io.dsdagent.agent.startup;
 
+import io.dsdagent.agent.BootDefiner;
 import io.dsdagent.agent.aggregate.Aggregator;
 import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.encode.Packer;
@@ -12,7 +13,6 @@ import io.dsdagent.agent.record.Registry;
 import io.dsdagent.agent.sample.Samplers;
 import io.dsdagent.agent.telemetry.Telemetry;
 import io.dsdagent.agent.transport.Transports;
-import io.dsdagent.bootstrap.Bridge;
 
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.CountDownLatch;
@@ -20,15 +20,17 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Starts the agent after the trampoline has defined the bridge. Called reflectively by
- * {@code io.dsdagent.agent.AgentMain}; any failure disables the agent with one line.
+ * Starts the agent. Called reflectively by the trampoline {@code io.dsdagent.agent.AgentMain}; any
+ * failure disables the agent with one line.
  *
  * <p>{@code premain} loads only what must exist before the first application class loads (issue 18):
  * the config, the transformers with their prefilter, the agent's thread (not yet running anything) and
- * the shutdown hook. Everything else is the agent's {@link Core} (recorder, aggregator, the bridge's
- * sink), built once, by whichever comes first: the agent's thread as soon as {@code premain} has
- * returned, or the first class the transformer weaves (woven code must find the sink installed), or the
- * shutdown hook. No I/O happens in {@code premain} (STYLE rule 2, DECISIONS "Samplers"): the agent's
+ * the shutdown hook. Everything else is built once, on first need, by whichever comes first: the agent's
+ * thread as soon as {@code premain} has returned, the first class the transformer weaves, or the
+ * shutdown hook. That is the {@link Core} (recorder, aggregator), and then, for weaving only, the
+ * bridge: defined in the boot loader ({@link BootDefiner}), the agent's sink installed in it
+ * ({@link #services}); woven code must find both, and nothing else refers to the bridge. The shutdown
+ * hook builds no bridge: the exit flush needs only the core. No I/O happens in {@code premain} (STYLE rule 2, DECISIONS "Samplers"): the agent's
  * thread waits at {@link #PREMAIN_RETURNED} until the trampoline calls {@link #premainReturned()} on its
  * way out; only then are the start-up line printed, the container id read, the socket opened; the
  * samplers come later still ({@link Samplers}).
@@ -46,12 +48,18 @@ public final class Starter implements Runnable, AgentServices.Lazy {
 
     private static Config config;
     private static Thread agentThread;
-    private static boolean weaving;
+    /** Null when nothing is to be woven (no instrumentation to install, or the bridge failed). */
+    private static volatile Instrumentation inst;
     private static boolean lateAttach;
     private static long t0;
+    /** Set by the shutdown hook: the agent's thread then defines no bridge. */
+    private static volatile boolean exiting;
     /** Guarded by {@code Starter.class}; null until built. */
     private static Core core;
     private static boolean coreFailed;
+    /** Guarded by {@code Starter.class}; null until the bridge is defined and its sink installed. */
+    private static AgentServices services;
+    private static boolean bridgeTried;
 
     private final int task;
 
@@ -59,10 +67,7 @@ public final class Starter implements Runnable, AgentServices.Lazy {
         this.task = task;
     }
 
-    /**
-     * {@code t0}: {@code System.nanoTime()} when the JVM entered {@code premain}/{@code agentmain};
-     * {@code inst} is null when the bridge could not be defined in the boot loader: nothing is woven.
-     */
+    /** {@code t0}: {@code System.nanoTime()} when the JVM entered {@code premain}/{@code agentmain}. */
     public static void start(String agentArgs, Instrumentation inst, boolean lateAttach, long t0) {
         Config config = Config.fromSystem(agentArgs);
         Log.setLevel(config.logLevel);
@@ -76,7 +81,7 @@ public final class Starter implements Runnable, AgentServices.Lazy {
                 return;
             }
             Starter.config = config;
-            Starter.weaving = inst != null;
+            Starter.inst = inst;
             Starter.lateAttach = lateAttach;
             Starter.t0 = t0;
             Thread t = new Thread(new Starter(AGENT_THREAD), "dsd-agent-aggregator");
@@ -106,9 +111,13 @@ public final class Starter implements Runnable, AgentServices.Lazy {
             awaitPremainReturned();
             Core c = core();
             if (c != null) {
+                if (inst != null && !exiting) {
+                    services(); // before the start-up line, which says whether anything is woven
+                }
                 c.aggregator.run();
             }
         } else if (task == SHUTDOWN) {
+            exiting = true;
             Core c = core(); // built here if the agent's thread had not yet: the exit flush still goes out
             if (c != null) {
                 c.aggregator.stop(2000);
@@ -119,8 +128,29 @@ public final class Starter implements Runnable, AgentServices.Lazy {
     /** The agent's runtime side, for the instrumentations: built on the first class they weave. */
     @Override
     public AgentServices get() {
+        return services();
+    }
+
+    /**
+     * Defines the bridge in the boot loader and installs the agent's sink in it, once; null when that
+     * failed (one line said so: nothing is woven, the rest of the agent runs) or the core did.
+     */
+    static synchronized AgentServices services() {
         Core c = core();
-        return c == null ? null : c.services;
+        if (c == null || bridgeTried) {
+            return services;
+        }
+        bridgeTried = true;
+        try {
+            BootDefiner.defineBridge(inst, Starter.class);
+        } catch (Throwable t) {
+            inst = null;
+            Log.error("instrumentation disabled: could not define the bridge in the boot loader (" + t
+                    + "); runtime metrics and sockstat still run");
+            return null;
+        }
+        services = c.installBridge();
+        return services;
     }
 
     /** Builds the core once (null if that failed: one line said so). */
@@ -136,17 +166,24 @@ public final class Starter implements Runnable, AgentServices.Lazy {
         return core;
     }
 
-    /** The agent once started: recorder, aggregator (run by the agent's thread), the bridge's sink. */
+    /**
+     * The agent once started: recorder and aggregator (run by the agent's thread). Nothing here refers
+     * to the bridge until {@link #installBridge}: an agent class that resolved a bridge class before the
+     * bridge is defined in the boot loader would get the jar's own copy in the application loader.
+     */
     static final class Core {
+        final Config config;
+        final Telemetry telemetry;
+        final Recorder recorder;
         final Aggregator aggregator;
-        final AgentServices services;
+        final AtomicReference<byte[]> origin = new AtomicReference<byte[]>(new byte[0]);
 
         Core(final Config config, Thread thread) {
-            final Telemetry telemetry = new Telemetry();
+            this.config = config;
+            telemetry = new Telemetry();
             Registry registry = new Registry(config.maxContexts, config.contextFloorPercent, config.contextIdleFlushes,
                     Recorder.defaultStripes(), config.constantTags);
-            Recorder recorder = new Recorder(registry, telemetry, Recorder.defaultStripes(), config.queueSize);
-            final AtomicReference<byte[]> origin = new AtomicReference<byte[]>(new byte[0]);
+            recorder = new Recorder(registry, telemetry, Recorder.defaultStripes(), config.queueSize);
             long offset = ThreadLocalRandom.current().nextLong(config.flushIntervalMillis);
             final Samplers samplers = new Samplers(config, recorder, offset,
                     Aggregator.firstFlushMillis(System.currentTimeMillis(), config.flushIntervalMillis, offset));
@@ -162,12 +199,14 @@ public final class Starter implements Runnable, AgentServices.Lazy {
                 }
             }, telemetry, config.flushIntervalMillis, offset, config.maxSamplesPerContext,
                     config.telemetryEnabled, Aggregator.Clock.SYSTEM);
-            BridgeSink sink = new BridgeSink(recorder,
-                    new EventQueue(aggregator, registry.constantTags(), origin), telemetry);
-            Bridge.install(sink);
             aggregator.addTickTask(samplers);
             aggregator.bind(thread);
-            services = new AgentServices(recorder, telemetry, sink);
+        }
+
+        /** Once the bridge is defined: installs the agent's sink in it; the services the modules wire onto. */
+        AgentServices installBridge() {
+            return BridgeSink.install(recorder, new EventQueue(aggregator, recorder.registry().constantTags(), origin),
+                    telemetry);
         }
     }
 
@@ -191,11 +230,11 @@ public final class Starter implements Runnable, AgentServices.Lazy {
         Log.info("dsd-agent " + Version.get() + " sending to " + config.destination
                 + " (" + config.destinationSource + "), flush every " + config.flushIntervalMillis + " ms"
                 + (config.constantTags.isEmpty() ? "" : ", tags " + String.join(",", config.constantTags))
-                + "; instrumenting " + (!weaving ? "nothing" : Instrumenter.enabledNames(config))
+                + "; instrumenting " + (inst == null ? "nothing" : Instrumenter.enabledNames(config))
                 + "; sampling " + sampled(config)
                 + (lateAttach ? "; late attach" : "")
                 + "; started in " + (premainNanos - t0) / 1000000 + " ms");
-        if (weaving) {
+        if (inst != null) {
             Instrumenter.startLines(config);
         }
     }
