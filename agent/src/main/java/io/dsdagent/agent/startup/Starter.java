@@ -105,16 +105,19 @@ public final class Starter implements Runnable, AgentServices.Lazy {
         PREMAIN_RETURNED.countDown();
     }
 
+    /**
+     * The agent's thread builds the core at once (no I/O: it overlaps {@code premain} and the
+     * application's start), then waits for {@code premain} to return before anything else; the
+     * shutdown hook builds nothing but the core, and sends the exit flush.
+     */
     @Override
     public void run() {
         if (task == AGENT_THREAD) {
+            Core c = core(); // no I/O: while premain still runs, on the other core
             awaitPremainReturned();
-            Core c = core();
             if (c != null) {
-                if (inst != null && !exiting) {
-                    services(); // before the start-up line, which says whether anything is woven
-                }
-                c.aggregator.run();
+                c.addSamplers();
+                c.aggregator.run(); // its packer factory defines the bridge, unless the JVM is already exiting
             }
         } else if (task == SHUTDOWN) {
             exiting = true;
@@ -176,6 +179,10 @@ public final class Starter implements Runnable, AgentServices.Lazy {
         final Telemetry telemetry;
         final Recorder recorder;
         final Aggregator aggregator;
+        final long offset;
+        final long firstFlush;
+        /** Agent thread only; null on a JVM that exits before the agent's thread adds them. */
+        Samplers samplers;
         final AtomicReference<byte[]> origin = new AtomicReference<byte[]>(new byte[0]);
 
         Core(final Config config, Thread thread) {
@@ -184,23 +191,34 @@ public final class Starter implements Runnable, AgentServices.Lazy {
             Registry registry = new Registry(config.maxContexts, config.contextFloorPercent, config.contextIdleFlushes,
                     Recorder.defaultStripes(), config.constantTags);
             recorder = new Recorder(registry, telemetry, Recorder.defaultStripes(), config.queueSize);
-            long offset = ThreadLocalRandom.current().nextLong(config.flushIntervalMillis);
-            final Samplers samplers = new Samplers(config, recorder, offset,
-                    Aggregator.firstFlushMillis(System.currentTimeMillis(), config.flushIntervalMillis, offset));
+            offset = ThreadLocalRandom.current().nextLong(config.flushIntervalMillis);
+            firstFlush = Aggregator.firstFlushMillis(System.currentTimeMillis(), config.flushIntervalMillis, offset);
             aggregator = new Aggregator(recorder, new Aggregator.PackerFactory() {
                 @Override
                 public Packer create() {
                     awaitPremainReturned();
-                    started(config);
-                    samplers.announce();
                     byte[] suffix = Origin.suffix(config);
                     origin.set(suffix);
-                    return new Packer(Transports.create(config, telemetry), telemetry, suffix);
+                    Packer packer = new Packer(Transports.create(config, telemetry), telemetry, suffix);
+                    // after the transport, so a short main's exit flush does not wait for a bridge it never needs
+                    if (inst != null && !exiting) {
+                        services(); // before the start-up line, which says whether anything is woven
+                    }
+                    started(config);
+                    if (samplers != null) {
+                        samplers.announce();
+                    }
+                    return packer;
                 }
             }, telemetry, config.flushIntervalMillis, offset, config.maxSamplesPerContext,
                     config.telemetryEnabled, Aggregator.Clock.SYSTEM);
-            aggregator.addTickTask(samplers);
             aggregator.bind(thread);
+        }
+
+        /** Agent thread, after premain: the samplers, set up later by their own rule ({@link Samplers}). */
+        void addSamplers() {
+            samplers = new Samplers(config, recorder, offset, firstFlush);
+            aggregator.addTickTask(samplers);
         }
 
         /** Once the bridge is defined: installs the agent's sink in it; the services the modules wire onto. */
