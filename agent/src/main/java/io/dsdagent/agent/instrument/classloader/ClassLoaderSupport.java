@@ -19,9 +19,9 @@ import java.util.List;
  * Every other class loader: an application's or library's own loader (child-first webapp and plugin
  * loaders, ones that hide packages) gets {@link LoadClassShortcut}, as the Datadog and OpenTelemetry
  * agents instrument every {@code ClassLoader.loadClass}. Only classes whose constant pool names
- * {@code loadClass} with one of its descriptors are parsed; only those that declare such a method are
- * rewritten (a method of that name and shape outside a class loader gets the same harmless shortcut).
- * JDK loaders are never touched: they delegate to the boot loader already.
+ * {@code loadClass} with one of its descriptors, and whose method table declares such a method
+ * ({@link ClassFileScan#declaresMethod}), are parsed and rewritten (a method of that name and shape
+ * outside a class loader gets the same harmless shortcut). JDK loaders are never touched: they delegate to the boot loader already.
  */
 public final class ClassLoaderSupport implements LoaderSupport {
     private static final byte[][] NAME = {bytes(LoadClassShortcut.NAME)};
@@ -69,7 +69,9 @@ public final class ClassLoaderSupport implements LoaderSupport {
                                 byte[] classFile) {
             if (className == null || classFile == null || WeavingTransformer.ignored(className)
                     || !ClassFileScan.mentionsAny(classFile, NAME, NONE)
-                    || !ClassFileScan.mentionsAny(classFile, DESCS, NONE)) {
+                    || !ClassFileScan.mentionsAny(classFile, DESCS, NONE)
+                    // a class that calls loadClass names it too: rewrite only one that declares it
+                    || !ClassFileScan.declaresMethod(classFile, NAME[0], DESCS)) {
                 return null;
             }
             try {
