@@ -90,7 +90,7 @@ public final class Aggregator implements Runnable {
         this.contexts = new ContextFlush(recorder, telemetry, self, maxSamplesPerContext);
     }
 
-    /** Wall-clock time of the first flush of an aggregator made at {@code nowMillis}: the end of its interval plus the offset. */
+    /** Wall-clock time of the first flush of an aggregator made at {@code nowMillis}: interval end plus offset. */
     public static long firstFlushMillis(long nowMillis, long intervalMillis, long offsetMillis) {
         return nowMillis / intervalMillis * intervalMillis + intervalMillis + offsetMillis;
     }

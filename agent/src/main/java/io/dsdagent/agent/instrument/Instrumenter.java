@@ -93,20 +93,6 @@ public final class Instrumenter {
         }
     }
 
-    /** The transformer for {@code modules}, or null when none of them has anything to do; tests use it too. */
-    public static WeavingTransformer transformer(List<InstrumentationModule> modules, Config config, AgentServices agent) {
-        List<InstrumentationModule.Matcher> matchers = new ArrayList<InstrumentationModule.Matcher>();
-        List<InstrumentationModule> prepared = new ArrayList<InstrumentationModule>();
-        for (InstrumentationModule m : modules) {
-            InstrumentationModule.Matcher matcher = m.prepare(config, agent);
-            if (matcher != null) {
-                matchers.add(matcher);
-                prepared.add(m);
-            }
-        }
-        return matchers.isEmpty() ? null : transformer(prepared, config, new LazyWeaver(new Weaver(matchers)));
-    }
-
     /** The transformer for the triggers of {@code modules}, weaving with {@code weaver}; null when they have none. */
     static WeavingTransformer transformer(List<InstrumentationModule> modules, Config config, LazyWeaver weaver) {
         List<String> triggers = new ArrayList<String>();

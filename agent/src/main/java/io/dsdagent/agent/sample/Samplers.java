@@ -13,8 +13,8 @@ import java.util.List;
  * the agent's first flush and at least {@link #SETUP_DELAY_MILLIS} after the agent started, so their
  * set-up (about 80 JDK {@code management} classes, some 50 ms of CPU) stays out of the application's
  * start-up, and a JVM that exits before then (a short-lived {@code main}) never pays for it: its exit
- * flush sends what it recorded, without {@code jvm.*} or {@code sockstat.*}. Each sampler samples on wall-clock
- * multiples of its interval, shifted by the process's flush offset and taken one second before the
+ * flush sends what it recorded, without {@code jvm.*} or {@code sockstat.*}. Each sampler samples on
+ * wall-clock multiples of its interval, shifted by the process's flush offset and taken one second before the
  * flush, so every flush carries a fresh value; the values are gauges, sent as timestamped lines.
  */
 public final class Samplers implements Runnable {

@@ -20,23 +20,24 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Starts the agent. Called reflectively by the trampoline {@code io.dsdagent.agent.AgentMain}; any
- * failure disables the agent with one line.
+ * Starts the agent. Called by the trampoline {@code io.dsdagent.agent.AgentMain}; any failure disables
+ * the agent with one line.
  *
  * <p>{@code premain} loads only what must exist before the first application class loads (issue 18):
- * the config, the transformers with their prefilter, the agent's thread (not yet running anything) and
- * the shutdown hook. Everything else is built once, on first need, by whichever comes first: the agent's
- * thread as soon as {@code premain} has returned, the first class the transformer weaves, or the
- * shutdown hook. That is the {@link Core} (recorder, aggregator), and then, for weaving only, the
- * bridge: defined in the boot loader ({@link BootDefiner}), the agent's sink installed in it
- * ({@link #services}); woven code must find both, and nothing else refers to the bridge. The shutdown
- * hook builds no bridge: the exit flush needs only the core. No I/O happens in {@code premain} (STYLE rule 2, DECISIONS "Samplers"): the agent's
- * thread waits at {@link #PREMAIN_RETURNED} until the trampoline calls {@link #premainReturned()} on its
- * way out; only then are the start-up line printed, the container id read, the socket opened; the
- * samplers come later still ({@link Samplers}).
+ * the config, the transformers with their prefilter, the agent's thread and the shutdown hook.
+ * Everything else is built once, on first need, by whichever comes first: the agent's thread, the
+ * first class the transformer weaves, or the shutdown hook. That is the {@link Core} (recorder,
+ * aggregator), and then, for weaving only, the bridge: defined in the boot loader ({@link BootDefiner})
+ * and the agent's sink installed in it ({@link #services}); woven code must find both, and nothing else
+ * refers to the bridge. The shutdown hook builds no bridge: the exit flush needs only the core.
+ *
+ * <p>No I/O happens in {@code premain} (STYLE rule 2, DECISIONS "Samplers"): the agent's thread builds
+ * the core (no I/O), then waits at {@link #PREMAIN_RETURNED} until the trampoline calls
+ * {@link #premainReturned()} on its way out; only then does it read the container id, open the socket,
+ * define the bridge and print the start-up line. The samplers come later still ({@link Samplers}).
  */
 public final class Starter implements Runnable, AgentServices.Lazy {
-    /** What the single class of the starter's tasks does: the agent's thread, the shutdown hook, or the lazy core. */
+    /** What an instance does (one class for all three): the agent's thread, the shutdown hook, the lazy core. */
     private static final int AGENT_THREAD = 0;
     private static final int SHUTDOWN = 1;
     private static final int CORE = 2;
@@ -90,7 +91,7 @@ public final class Starter implements Runnable, AgentServices.Lazy {
         }
         agentThread.start(); // it waits for premain to return
         try {
-            if (inst != null) { // each enabled instrumentation wires its own runtime side onto the sink when it weaves
+            if (inst != null) { // each instrumentation wires its runtime side onto the sink when it first weaves
                 Instrumenter.install(inst, config, new Starter(CORE), lateAttach);
             }
         } catch (Throwable t) {

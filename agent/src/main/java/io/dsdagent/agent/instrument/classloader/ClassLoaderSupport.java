@@ -21,7 +21,8 @@ import java.util.List;
  * agents instrument every {@code ClassLoader.loadClass}. Only classes whose constant pool names
  * {@code loadClass} with one of its descriptors, and whose method table declares such a method
  * ({@link ClassFileScan#declaresMethod}), are parsed and rewritten (a method of that name and shape
- * outside a class loader gets the same harmless shortcut). JDK loaders are never touched: they delegate to the boot loader already.
+ * outside a class loader gets the same harmless shortcut). JDK loaders are never touched: they delegate
+ * to the boot loader already.
  */
 public final class ClassLoaderSupport implements LoaderSupport {
     private static final byte[][] NAME = {bytes(LoadClassShortcut.NAME)};
