@@ -15,6 +15,11 @@
 #                                     executable jar (java -jar; median of paired differences over interleaved rounds)
 #                                     options: --runs N (5), --wrk-seconds S (15), --parts startup,springboot,throughput,
 #                                     --rounds R (2, throughput), --springboot-rounds R (5, at least 5)
+#   ./bench.sh hello [options]        start-up of a hello-world main (hyperfine, --warmup 3 --runs 20, interleaved
+#                                     by hyperfine's order): no agent, -javaagent with DSD_AGENT_ENABLED=false, the whole
+#                                     agent (exit flush included, to a UDP port nobody reads), on JDK 17 and 25; prints
+#                                     median wall ms, mean user+sys CPU ms and what each agent run adds
+#                                     options: --runs N (20), --jdks "java /path/to/jdk25/bin/java"
 #   ./bench.sh all                    record and wire
 #
 # JMH results also go to integration-tests/target/bench-record.json.
@@ -44,10 +49,36 @@ overhead() {
     --otel "$PWD/$peers/opentelemetry-javaagent-$otel.jar" --dd "$PWD/$peers/dd-java-agent-$dd.jar" \
     --springboot-jar "$(ls "$PWD"/it-apps/springboot/target/dsd-agent-it-app-springboot-*-exec.jar | head -1)" "$@"
 }
+hello() {
+  local runs=20 jdks="java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java"
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --runs) runs=$2; shift 2 ;;
+      --jdks) jdks=$2; shift 2 ;;
+      *) echo "hello: unknown option $1" >&2; exit 2 ;;
+    esac
+  done
+  local agent="$PWD/agent/target/dsd-agent.jar" classes="$PWD/integration-tests/target/classes"
+  local json=integration-tests/target/bench-hello.json main=io.dsdagent.bench.hello.Hello
+  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  for j in $jdks; do
+    echo "== $($j -version 2>&1 | head -1)"
+    # a port nobody reads: what a host without a Datadog Agent sees; the sends still happen
+    hyperfine -N --style basic --warmup 3 --runs "$runs" --export-json "$json" \
+      -n none "$j -cp $classes $main" \
+      -n disabled "env DSD_AGENT_ENABLED=false $j -javaagent:$agent -cp $classes $main" \
+      -n agent "env DD_DOGSTATSD_PORT=18125 $j -javaagent:$agent -cp $classes $main" >/dev/null
+    jq -r '.results as $r | ($r[0].median * 1000) as $w0 | (($r[0].user + $r[0].system) * 1000) as $c0
+      | $r[] | ((.user + .system) * 1000) as $c
+      | "\(.command | .[0:8])  median \(.median * 1000 | round) ms (added \(.median * 1000 - $w0 | round)), min \(.min * 1000 | round), max \(.max * 1000 | round); CPU user+sys mean \($c | round) ms (added \($c - $c0 | round))"' "$json"
+  done
+  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
 case "$what" in
   record) record "$@" ;;
   wire) wire "$@" ;;
   overhead) overhead "$@" ;;
+  hello) hello "$@" ;;
   all) wire && record ;;
-  *) echo "usage: $0 record [JMH options] | wire | overhead [options] | all" >&2; exit 2 ;;
+  *) echo "usage: $0 record [JMH options] | wire | overhead [options] | hello [options] | all" >&2; exit 2 ;;
 esac

@@ -1,15 +1,22 @@
 package io.dsdagent.agent;
 
+import io.dsdagent.agent.startup.Starter;
+
 import java.lang.instrument.Instrumentation;
 
 /**
- * The {@code Premain-Class} and {@code Agent-Class}: a trampoline. It defines the bridge in the boot
- * loader, then hands over by reflection to the starter, so that this class links against nothing of
- * the agent. Any failure disables the agent with one line on stderr; the application always runs.
- * Its last act tells the starter that {@code premain} is returning: only then does the agent's thread
- * open sockets or read {@code /proc}. If the bridge cannot be defined in the boot loader, the starter
- * gets no {@code Instrumentation}: nothing is woven (woven code would have no bridge to call), the rest
- * of the agent runs.
+ * The {@code Premain-Class} and {@code Agent-Class}: a trampoline to the starter. Any failure disables
+ * the agent with one line on stderr; the application always runs. Its last act tells the starter that
+ * {@code premain} is returning: only then does the agent's thread open sockets or read {@code /proc}.
+ * The bridge is not defined here: nothing calls it before a class is woven, so the starter defines it
+ * in the boot loader ({@link BootDefiner}) on the agent's thread, or when the first class is about to be
+ * woven (issue 18).
+ *
+ * <p>The calls to the starter are plain static calls, not reflection: the JVM resolves a call when it is
+ * first made (verifying this class loads nothing of the agent), so a starter that cannot load or link
+ * throws its {@code LinkageError} inside the {@code try} below, as a reflective call would; and a
+ * reflective call with primitive arguments costs about 40 ms on JDK 25, where core reflection spins
+ * method handles: a third of what the whole agent then added to a short {@code main} (issue 18).
  */
 public final class AgentMain {
     private AgentMain() {
@@ -25,23 +32,11 @@ public final class AgentMain {
 
     private static void start(String args, Instrumentation inst, boolean lateAttach) {
         long t0 = System.nanoTime();
-        Instrumentation weaving = inst;
         try {
-            BootDefiner.defineBridge(inst, AgentMain.class);
+            Starter.start(args, inst, lateAttach, t0);
+            Starter.premainReturned();
         } catch (Throwable t) {
-            weaving = null;
-            System.err.println("[dsd-agent] ERROR instrumentation disabled: could not define the bridge in the boot"
-                    + " loader (" + t + "); runtime metrics and sockstat still run");
-        }
-        try {
-            Class<?> starter = Class.forName("io.dsdagent.agent.startup.Starter", true, AgentMain.class.getClassLoader());
-            starter.getMethod("start", String.class, Instrumentation.class, boolean.class, long.class)
-                    .invoke(null, args, weaving, lateAttach, t0);
-            starter.getMethod("premainReturned").invoke(null);
-        } catch (Throwable t) {
-            Throwable cause = t instanceof java.lang.reflect.InvocationTargetException && t.getCause() != null
-                    ? t.getCause() : t;
-            System.err.println("[dsd-agent] ERROR agent disabled: could not start: " + cause);
+            System.err.println("[dsd-agent] ERROR agent disabled: could not start: " + t);
         }
     }
 }

@@ -27,7 +27,7 @@ import java.util.jar.JarFile;
  * which every class-path class shares, and hand any application {@code Unsafe.getUnsafe()}. Once the
  * bridge is defined nothing refers to that loader any more.
  */
-final class BootDefiner {
+public final class BootDefiner {
     static final String BRIDGE_DIR = "io/dsdagent/agent/bridge/";
     /** Named, not linked: the trampoline must not fail to link if the jar lacks it. */
     private static final String CALL = "io.dsdagent.agent.BootDefineCall";
@@ -36,7 +36,7 @@ final class BootDefiner {
     }
 
     /** Defines the bridge in the boot loader, or throws: the caller disables instrumentation with one line. */
-    static void defineBridge(Instrumentation inst, Class<?> anchor) throws Exception {
+    public static void defineBridge(Instrumentation inst, Class<?> anchor) throws Exception {
         File jar = new File(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> names = new ArrayList<String>();
         List<byte[]> classes = new ArrayList<byte[]>();

@@ -90,12 +90,19 @@ public final class Aggregator implements Runnable {
         this.contexts = new ContextFlush(recorder, telemetry, self, maxSamplesPerContext);
     }
 
-    /** Starts the daemon thread {@code dsd-agent-aggregator}. */
-    public synchronized void start() {
-        thread = new Thread(this, "dsd-agent-aggregator");
-        thread.setDaemon(true);
-        recorder.setConsumer(thread);
-        thread.start();
+    /** Wall-clock time of the first flush of an aggregator made at {@code nowMillis}: interval end plus offset. */
+    public static long firstFlushMillis(long nowMillis, long intervalMillis, long offsetMillis) {
+        return nowMillis / intervalMillis * intervalMillis + intervalMillis + offsetMillis;
+    }
+
+    /**
+     * Makes {@code t} the aggregator thread; {@code t} calls {@link #run()} itself (the agent's thread
+     * {@code dsd-agent-aggregator}, started in {@code premain} before this aggregator existed). From here on
+     * {@link #stop} waits for {@code t}'s final flush.
+     */
+    public synchronized void bind(Thread t) {
+        thread = t;
+        recorder.setConsumer(t);
     }
 
     /** Runs on the aggregator thread at every tick (about every 100 ms): samplers hang off this. */
@@ -114,7 +121,7 @@ public final class Aggregator implements Runnable {
 
     @Override
     public void run() {
-        long nextFlush = intervalStart + intervalMillis + offsetMillis;
+        long nextFlush = firstFlushMillis(intervalStart, intervalMillis, offsetMillis);
         try {
             packer = packerFactory.create();
             contexts.packer(packer);

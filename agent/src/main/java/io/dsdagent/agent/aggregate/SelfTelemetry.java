@@ -123,9 +123,13 @@ final class SelfTelemetry {
 
     /**
      * Calls the bridge saw before the agent's sink was installed (not recorded, so not in
-     * {@code samples.recorded}); a racy estimate the bridge keeps without a lock.
+     * {@code samples.recorded}); a racy estimate the bridge keeps without a lock. Zero until the bridge
+     * is installed, which the agent does only when it first weaves a class.
      */
-    private static long beforeStart() {
+    private long beforeStart() {
+        if (!telemetry.isBridgeInstalled()) {
+            return 0;
+        }
         try {
             return Math.max(0, io.dsdagent.bootstrap.Bridge.droppedBeforeInstall());
         } catch (Throwable t) { // a bridge from another build: the figure is not essential

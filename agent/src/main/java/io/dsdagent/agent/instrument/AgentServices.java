@@ -11,6 +11,14 @@ import io.dsdagent.agent.telemetry.Telemetry;
  * {@link BridgeSink}). Nothing else wires an instrumentation: the starter knows none of them.
  */
 public final class AgentServices {
+    /**
+     * The agent's services, built on first need: {@code premain} installs the transformer before they
+     * exist, and the first class it weaves asks for them (null: the agent could not start; weave nothing).
+     */
+    public interface Lazy {
+        AgentServices get();
+    }
+
     public final Registry registry;
     public final Recorder recorder;
     public final Telemetry telemetry;

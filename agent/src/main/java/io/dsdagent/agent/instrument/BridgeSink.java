@@ -4,6 +4,7 @@ import io.dsdagent.agent.instrument.api.ApiRecorder;
 import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.telemetry.Telemetry;
+import io.dsdagent.bootstrap.Bridge;
 import io.dsdagent.bootstrap.Sink;
 
 /**
@@ -28,6 +29,19 @@ public final class BridgeSink implements Sink {
         this.api = new ApiRecorder(recorder, telemetry);
         this.events = events;
         this.telemetry = telemetry;
+    }
+
+    /**
+     * Installs a new sink in the bridge, which must be defined in the boot loader by now, and returns
+     * the services the modules wire onto it. Here rather than in the starter: checking that a
+     * {@code BridgeSink} is a {@code Sink} loads {@code Sink}, and a class that did so before the bridge
+     * was defined would load the jar's own copy in the application loader.
+     */
+    public static AgentServices install(Recorder recorder, EventSink events, Telemetry telemetry) {
+        BridgeSink sink = new BridgeSink(recorder, events, telemetry);
+        Bridge.install(sink);
+        telemetry.bridgeInstalled();
+        return new AgentServices(recorder, telemetry, sink);
     }
 
     /** Method timing's runtime side; set before any class is woven (late attach runs woven code at once). */

@@ -66,6 +66,87 @@ public final class ClassFileScan {
         return false;
     }
 
+    /**
+     * True if the class declares a method named {@code name} with one of {@code descs} (its method table,
+     * not its constant pool, which also names the methods it calls); also true for bytes that do not
+     * parse (the full rewrite decides then). Reads the header and the field and method tables, never code.
+     */
+    public static boolean declaresMethod(byte[] b, byte[] name, byte[][] descs) {
+        if (b.length < 10 || (b[0] & 0xFF) != 0xCA || (b[1] & 0xFF) != 0xFE || (b[2] & 0xFF) != 0xBA
+                || (b[3] & 0xFF) != 0xBE) {
+            return true;
+        }
+        try {
+            int count = u2(b, 8);
+            int[] utf8 = new int[count]; // offset of each Utf8 entry's length, 0 for other entries
+            int p = 10;
+            for (int i = 1; i < count; i++) {
+                int tag = b[p] & 0xFF;
+                if (tag == 1) {
+                    utf8[i] = p + 1;
+                    p += 3 + u2(b, p + 1);
+                } else if (tag == 5 || tag == 6) {
+                    p += 9;
+                    i++;
+                } else if (tag == 7 || tag == 8 || tag == 16 || tag == 19 || tag == 20) {
+                    p += 3;
+                } else if (tag == 15) {
+                    p += 4;
+                } else if (tag == 3 || tag == 4 || (tag >= 9 && tag <= 12) || tag == 17 || tag == 18) {
+                    p += 5;
+                } else {
+                    return true;
+                }
+            }
+            p += 6; // access, this, super
+            p += 2 + 2 * u2(b, p); // interfaces
+            p = skipMembers(b, p); // fields
+            int methods = u2(b, p);
+            p += 2;
+            for (int m = 0; m < methods; m++) {
+                if (isUtf8(b, utf8, u2(b, p + 2), name)) {
+                    for (byte[] d : descs) {
+                        if (isUtf8(b, utf8, u2(b, p + 4), d)) {
+                            return true;
+                        }
+                    }
+                }
+                p = skipAttributes(b, p + 6);
+            }
+            return false;
+        } catch (RuntimeException e) { // out of bounds: not a class file we can read
+            return true;
+        }
+    }
+
+    private static int skipMembers(byte[] b, int p) {
+        int n = u2(b, p);
+        p += 2;
+        for (int i = 0; i < n; i++) {
+            p = skipAttributes(b, p + 6);
+        }
+        return p;
+    }
+
+    /** {@code p}: an attributes_count; returns the offset after the attributes. */
+    private static int skipAttributes(byte[] b, int p) {
+        int n = u2(b, p);
+        p += 2;
+        for (int i = 0; i < n; i++) {
+            long len = ((long) u2(b, p + 2) << 16) | u2(b, p + 4);
+            if (len > b.length) {
+                throw new IndexOutOfBoundsException("attribute length " + len);
+            }
+            p += 6 + (int) len;
+        }
+        return p;
+    }
+
+    private static boolean isUtf8(byte[] b, int[] utf8, int index, byte[] w) {
+        int at = index > 0 && index < utf8.length ? utf8[index] : 0;
+        return at != 0 && u2(b, at) == w.length && equal(b, at + 2, w);
+    }
+
     private static boolean equal(byte[] b, int start, byte[] w) {
         for (int j = 0; j < w.length; j++) {
             if (b[start + j] != w[j]) {

@@ -52,17 +52,30 @@ public final class Instrumenter {
         return sb.length() == 0 ? "nothing" : sb.toString();
     }
 
-    /** Installs the enabled modules; {@code lateAttach}: also weave the matching classes already loaded. */
-    public static void install(Instrumentation inst, Config config, AgentServices agent, boolean lateAttach) {
+    /**
+     * The lines printed after the start-up line, on the agent's thread: settings of an enabled module
+     * that name what the agent never weaves (the modules themselves are prepared only when they weave).
+     */
+    public static void startLines(Config config) {
+        if (config.instrumentationEnabled("methods")) {
+            MethodsModule.warnAboutJdkClasses(config.timedMethods.keySet());
+        }
+    }
+
+    /**
+     * Installs the enabled modules' transformer; {@code lateAttach}: also weave the matching classes
+     * already loaded. Only their triggers are read here: the modules are prepared, and {@code services}
+     * built, when the first class passes the prefilter ({@link LazyWeaver}), so {@code premain} loads
+     * neither the weaver, ASM, nor the agent's runtime side.
+     */
+    public static void install(Instrumentation inst, Config config, AgentServices.Lazy services, boolean lateAttach) {
         List<InstrumentationModule> enabled = new ArrayList<InstrumentationModule>();
         for (InstrumentationModule m : MODULES) {
-            // a module weaving a named JDK module needs its read edge to the bridge first
-            if (config.instrumentationEnabled(m.name())
-                    && (m.jdkModule() == null || JdkModules.readBridge(inst, m.jdkModule()))) {
+            if (config.instrumentationEnabled(m.name())) {
                 enabled.add(m);
             }
         }
-        WeavingTransformer t = transformer(enabled, config, agent);
+        WeavingTransformer t = transformer(enabled, config, new LazyWeaver(inst, enabled, config, services));
         if (t == null) {
             return;
         }
@@ -80,27 +93,19 @@ public final class Instrumenter {
         }
     }
 
-    /** The transformer for {@code modules}, or null when none of them has anything to do; tests use it too. */
-    public static WeavingTransformer transformer(List<InstrumentationModule> modules, Config config, AgentServices agent) {
-        List<InstrumentationModule.Matcher> matchers = new ArrayList<InstrumentationModule.Matcher>();
+    /** The transformer for the triggers of {@code modules}, weaving with {@code weaver}; null when they have none. */
+    static WeavingTransformer transformer(List<InstrumentationModule> modules, Config config, LazyWeaver weaver) {
         List<String> triggers = new ArrayList<String>();
         List<String> jdkPackages = new ArrayList<String>();
         for (InstrumentationModule m : modules) {
-            InstrumentationModule.Matcher matcher = m.prepare(config, agent);
-            if (matcher != null) {
-                matchers.add(matcher);
-                for (String s : m.triggers(config)) {
-                    triggers.add(s);
-                }
-                for (String p : m.jdkPackages()) {
-                    jdkPackages.add(p);
-                }
+            for (String s : m.triggers(config)) {
+                triggers.add(s);
+            }
+            for (String p : m.jdkPackages()) {
+                jdkPackages.add(p);
             }
         }
-        if (matchers.isEmpty() || triggers.isEmpty()) {
-            return null;
-        }
-        return transformer(triggers, new Weaver(matchers), jdkPackages);
+        return triggers.isEmpty() ? null : transformer(triggers, weaver, jdkPackages);
     }
 
     /** A transformer that weaves with {@code weaver} the classes that match one of {@code triggers}. */
@@ -110,6 +115,10 @@ public final class Instrumenter {
 
     /** As above; {@code jdkPackages}: the JDK packages (internal-name prefixes) it may weave. */
     public static WeavingTransformer transformer(List<String> triggers, Weaver weaver, List<String> jdkPackages) {
+        return transformer(triggers, new LazyWeaver(weaver), jdkPackages);
+    }
+
+    private static WeavingTransformer transformer(List<String> triggers, LazyWeaver weaver, List<String> jdkPackages) {
         List<byte[]> exact = new ArrayList<byte[]>();
         List<byte[]> prefixes = new ArrayList<byte[]>();
         Set<String> classNames = new HashSet<String>();

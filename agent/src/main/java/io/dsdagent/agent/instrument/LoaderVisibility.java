@@ -14,13 +14,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code ClassCircularityError}); the decision is by the loader's class name and its superclasses.
  */
 public final class LoaderVisibility {
-    /** The package the agent defines in the boot loader (relocated in the agent jar, so read from the class). */
-    public static final String BRIDGE_PACKAGE = io.dsdagent.bootstrap.Bridge.class.getName()
-            .substring(0, io.dsdagent.bootstrap.Bridge.class.getName().lastIndexOf('.'));
+    /**
+     * The package the agent defines in the boot loader. A class name in a string, which the agent jar's
+     * relocation rewrites as it rewrites class literals (to {@code io.dsdagent.agent.bridge.Bridge}), but which,
+     * unlike the literal, loads nothing: the bridge is defined only when the first class is woven, and an
+     * agent class that resolved it earlier would get the jar's own copy in the application loader.
+     */
+    public static final String BRIDGE_PACKAGE = packageOf("io.dsdagent.bootstrap.Bridge");
     /** Loader class name -> the one line that says why its classes are not woven. */
     private static final Map<String, String> BLIND = new ConcurrentHashMap<String, String>();
 
     private LoaderVisibility() {
+    }
+
+    private static String packageOf(String className) {
+        return className.substring(0, className.lastIndexOf('.'));
     }
 
     /** Classes defined by {@code loaderClass} (or a subclass of it) are no longer woven; {@code why} is logged once. */

@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * The agent's one transformer: rejects, from the class name or the constant pool alone, every class that
- * matches none of the modules' triggers ({@link ClassFileScan}); hands the rest to the {@link Weaver}.
+ * matches none of the modules' triggers ({@link ClassFileScan}); hands the rest to the {@link Weaver},
+which the first of them makes ({@link LazyWeaver}).
  * A class that fails to weave is left as it was, with one line on stderr; so is every class of a loader
  * that cannot see the bridge ({@link LoaderVisibility}).
  *
@@ -22,13 +23,13 @@ public final class WeavingTransformer implements ClassFileTransformer {
     private final Set<String> classNames;
     private final byte[][] triggers;
     private final byte[][] prefixes;
-    private final Weaver weaver;
+    private final LazyWeaver weaver;
     /** JDK packages (internal-name prefixes) a module weaves: exempt from {@link #ignored}. */
     private final String[] jdkPackages;
     /** Set while this thread weaves (the prefilter before it is pure and cannot re-enter). */
     private final ThreadLocal<Boolean> busy = new ThreadLocal<Boolean>();
 
-    WeavingTransformer(Set<String> classNames, byte[][] triggers, byte[][] prefixes, Weaver weaver,
+    WeavingTransformer(Set<String> classNames, byte[][] triggers, byte[][] prefixes, LazyWeaver weaver,
                        String[] jdkPackages) {
         this.classNames = classNames;
         this.triggers = triggers;
@@ -68,7 +69,11 @@ public final class WeavingTransformer implements ClassFileTransformer {
             busy.set(Boolean.TRUE);
             try {
                 long t0 = Log.debugEnabled() ? System.nanoTime() : 0;
-                byte[] out = weaver.weave(loader, classfileBuffer);
+                Weaver w = weaver.get(); // the first candidate makes it
+                if (w == null) {
+                    return null;
+                }
+                byte[] out = w.weave(loader, classfileBuffer);
                 if (t0 != 0) {
                     Log.debug((out == null ? "examined " : "instrumented ") + className.replace('/', '.') + " in "
                             + (System.nanoTime() - t0) / 1000 + " us");

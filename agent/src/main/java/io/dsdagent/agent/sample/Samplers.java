@@ -9,20 +9,30 @@ import java.util.List;
 
 /**
  * The background samplers, run as a task of the aggregator thread (no thread of their own). Nothing is
- * read or registered in {@code premain}: the first tick sets them up. Each sampler samples on wall-clock
- * multiples of its interval, shifted by the process's flush offset and taken one second before the
+ * read or registered in {@code premain}, nor at once after it: they are set up at the first tick after
+ * the agent's first flush and at least {@link #SETUP_DELAY_MILLIS} after the agent started, so their
+ * set-up (about 80 JDK {@code management} classes, some 50 ms of CPU) stays out of the application's
+ * start-up, and a JVM that exits before then (a short-lived {@code main}) never pays for it: its exit
+ * flush sends what it recorded, without {@code jvm.*} or {@code sockstat.*}. Each sampler samples on
+ * wall-clock multiples of its interval, shifted by the process's flush offset and taken one second before the
  * flush, so every flush carries a fresh value; the values are gauges, sent as timestamped lines.
  */
 public final class Samplers implements Runnable {
     /** Lead of a sample before the flush it feeds. */
     static final long LEAD_MILLIS = 1000;
+    /** The samplers are not set up sooner than this after the agent started, even if it flushed before. */
+    static final long SETUP_DELAY_MILLIS = 1000;
 
     private final Config config;
     private final Recorder recorder;
     private final Registry registry;
     private final long offsetMillis;
     private final String procRoot;
+    /** Wall-clock time of the first tick that sets the samplers up. */
+    private final long setUpAt;
     private boolean initialized;
+    /** Null until decided ({@link #announce}). */
+    private Boolean runtimeOn;
 
     private SockstatSampler sockstat;
     private int[] sockstatIds;
@@ -35,22 +45,31 @@ public final class Samplers implements Runnable {
     private long runtimeInterval;
     private long nextRuntime;
 
-    public Samplers(Config config, Recorder recorder, long offsetMillis) {
-        this(config, recorder, offsetMillis, "/proc");
+    /**
+     * {@code firstFlushMillis}: wall-clock time of the aggregator's first flush; the samplers are set up
+     * at the first tick after it, and no sooner than {@link #SETUP_DELAY_MILLIS} from now.
+     */
+    public Samplers(Config config, Recorder recorder, long offsetMillis, long firstFlushMillis) {
+        this(config, recorder, offsetMillis, "/proc",
+                Math.max(firstFlushMillis, System.currentTimeMillis() + SETUP_DELAY_MILLIS));
     }
 
-    Samplers(Config config, Recorder recorder, long offsetMillis, String procRoot) {
+    Samplers(Config config, Recorder recorder, long offsetMillis, String procRoot, long setUpAt) {
         this.config = config;
         this.recorder = recorder;
         this.registry = recorder.registry();
         this.offsetMillis = offsetMillis;
         this.procRoot = procRoot;
+        this.setUpAt = setUpAt;
     }
 
     @Override
     public void run() {
         long now = System.currentTimeMillis();
         if (!initialized) {
+            if (now < setUpAt) {
+                return;
+            }
             initialized = true;
             init(now);
         }
@@ -65,6 +84,26 @@ public final class Samplers implements Runnable {
         }
     }
 
+    /**
+     * Decides, with the agent's start-up line and long before the samplers are set up, whether runtime
+     * metrics run: they step aside for dd-java-agent, and one line says so at start. Agent thread only.
+     */
+    public void announce() {
+        runtimeOn();
+    }
+
+    private boolean runtimeOn() {
+        if (runtimeOn == null) {
+            boolean on = config.runtimeMetricsEnabled == null ? !ddJavaAgentAttached() : config.runtimeMetricsEnabled;
+            if (config.runtimeMetricsEnabled == null && !on) {
+                Log.info("dd-java-agent is attached and sends jvm.* runtime metrics itself; ours are off"
+                        + " (DSD_AGENT_RUNTIME_METRICS_ENABLED=true turns them on)");
+            }
+            runtimeOn = on;
+        }
+        return runtimeOn;
+    }
+
     /** The next sample time after {@code now}: a multiple of the interval, plus offset, minus the lead. */
     long next(long now, long interval) {
         long shift = ((offsetMillis - LEAD_MILLIS) % interval + interval) % interval;
@@ -75,12 +114,7 @@ public final class Samplers implements Runnable {
         if (config.sockstatEnabled) {
             initSockstat(now);
         }
-        boolean runtimeOn = config.runtimeMetricsEnabled == null ? !ddJavaAgentAttached() : config.runtimeMetricsEnabled;
-        if (config.runtimeMetricsEnabled == null && !runtimeOn) {
-            Log.info("dd-java-agent is attached and sends jvm.* runtime metrics itself; ours are off"
-                    + " (DSD_AGENT_RUNTIME_METRICS_ENABLED=true turns them on)");
-        }
-        if (runtimeOn) {
+        if (runtimeOn()) {
             try {
                 runtime = new RuntimeSampler();
                 List<RuntimeSampler.Series> series = runtime.series();

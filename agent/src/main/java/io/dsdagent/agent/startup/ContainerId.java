@@ -95,6 +95,9 @@ final class ContainerId {
         try (BufferedReader r = reader(mountinfoFile)) {
             String line;
             while ((line = r.readLine()) != null) {
+                if (line.indexOf("hostname") < 0) {
+                    continue; // MOUNT cannot match: skips its leading .* scan, costly on a cold VM (issue 18)
+                }
                 Matcher m = MOUNT.matcher(line);
                 if (m.find() && !"sandboxes".equals(m.group(1))) {
                     return m.group(2);

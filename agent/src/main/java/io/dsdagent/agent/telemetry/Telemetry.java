@@ -86,6 +86,22 @@ public final class Telemetry {
     private static final int SEND_ERRORS = 4;
     private static final int WAITED_NANOS = 5;
 
+    /** Set once the bridge is defined in the boot loader and the agent's sink installed in it. */
+    private volatile boolean bridgeInstalled;
+
+    /** The bridge is defined and its sink installed: from now on the aggregator may read the bridge's counts. */
+    public void bridgeInstalled() {
+        bridgeInstalled = true;
+    }
+
+    /**
+     * Whether the bridge is defined and installed. Until then no agent class may refer to the bridge: it
+     * would resolve the agent jar's own copy in the application loader instead of the boot loader's.
+     */
+    public boolean isBridgeInstalled() {
+        return bridgeInstalled;
+    }
+
     public void drop(Drop reason) {
         dropped.incrementAndGet(reason.ordinal() * 16);
     }

@@ -49,6 +49,48 @@ class ClassFileScanTest {
     }
 
     @Test
+    void declaresMethodReadsTheMethodTableNotTheCallsInTheConstantPool() throws Exception {
+        byte[] name = "loadClass".getBytes(StandardCharsets.UTF_8);
+        byte[][] descs = bytes("(Ljava/lang/String;)Ljava/lang/Class;", "(Ljava/lang/String;Z)Ljava/lang/Class;");
+        // each answer against reflection's, over classes with fields, constants, code and many attributes
+        Class<?>[] classes = {ClassLoader.class, java.net.URLClassLoader.class, java.security.SecureClassLoader.class,
+            Class.class, String.class, java.util.HashMap.class, java.lang.invoke.MethodHandles.class,
+            ClassFileScanTest.class, Loader.class, Caller.class};
+        for (Class<?> c : classes) {
+            boolean declared = false;
+            for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+                declared |= m.getName().equals("loadClass") && m.getReturnType() == Class.class
+                        && (m.getParameterCount() == 1 || m.getParameterCount() == 2 && m.getParameterTypes()[1] == boolean.class)
+                        && m.getParameterTypes()[0] == String.class;
+            }
+            byte[] b = Resources.classFile(c.getClassLoader(), c.getName().replace('.', '/'));
+            assertEquals(declared, ClassFileScan.declaresMethod(b, name, descs), c.getName());
+        }
+        byte[] caller = Resources.classFile(Caller.class.getClassLoader(), Caller.class.getName().replace('.', '/'));
+        assertTrue(ClassFileScan.mentionsAny(caller, new byte[][] {name}, bytes()), "the call names it");
+        byte[] cut = java.util.Arrays.copyOf(caller, caller.length / 2);
+        assertTrue(ClassFileScan.declaresMethod(cut, name, descs), "bytes it cannot read: the rewrite decides");
+    }
+
+    static final class Loader extends ClassLoader {
+        static final long CONSTANT = 42L;
+
+        @Override
+        protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
+            return super.loadClass(n, resolve);
+        }
+    }
+
+    static final class Caller {
+        static final String CONSTANT = "x";
+        private final int field = 1;
+
+        Class<?> call(ClassLoader l) throws ClassNotFoundException {
+            return l.loadClass("java.lang.String");
+        }
+    }
+
+    @Test
     void shortEmptyAndNonAsciiTriggersStillMatch() {
         assertTrue(ClassFileScan.mentionsAny(classWith("run"), bytes("run"), bytes()));
         assertTrue(ClassFileScan.mentionsAny(classWith("anything"), bytes(), bytes("")));

@@ -48,7 +48,6 @@ public final class MethodsModule implements InstrumentationModule {
 
     @Override
     public Matcher prepare(Config config, AgentServices agent) {
-        warnAboutJdkClasses(config.timedMethods.keySet());
         MethodRules rules = MethodRules.from(config);
         if (!rules.active()) {
             return null;
@@ -59,12 +58,13 @@ public final class MethodsModule implements InstrumentationModule {
     }
 
     /**
-     * One line at start when {@code DSD_AGENT_TIMED_METHODS} names JDK classes: the agent never weaves
+     * One line at start (with the start-up line, {@link io.dsdagent.agent.instrument.Instrumenter#startLines})
+     * when {@code DSD_AGENT_TIMED_METHODS} names JDK classes: the agent never weaves
      * {@code java.}, {@code jdk.}, {@code sun.} or {@code com.sun.} classes (they load before it, from
      * modules that cannot see the bridge), so those entries would otherwise be ignored in silence.
      * Returns the classes named.
      */
-    static List<String> warnAboutJdkClasses(Collection<String> classes) {
+    public static List<String> warnAboutJdkClasses(Collection<String> classes) {
         List<String> jdk = new ArrayList<String>();
         for (String c : classes) {
             if (c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("com.sun.")) {

@@ -7,8 +7,6 @@ import io.dsdagent.agent.instrument.LoaderVisibility;
 import io.dsdagent.agent.instrument.Retransformer;
 import io.dsdagent.agent.instrument.WeavingTransformer;
 import io.dsdagent.agent.log.Log;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassWriter;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -21,9 +19,10 @@ import java.util.List;
  * Every other class loader: an application's or library's own loader (child-first webapp and plugin
  * loaders, ones that hide packages) gets {@link LoadClassShortcut}, as the Datadog and OpenTelemetry
  * agents instrument every {@code ClassLoader.loadClass}. Only classes whose constant pool names
- * {@code loadClass} with one of its descriptors are parsed; only those that declare such a method are
- * rewritten (a method of that name and shape outside a class loader gets the same harmless shortcut).
- * JDK loaders are never touched: they delegate to the boot loader already.
+ * {@code loadClass} with one of its descriptors, and whose method table declares such a method
+ * ({@link ClassFileScan#declaresMethod}), are parsed and rewritten (a method of that name and shape
+ * outside a class loader gets the same harmless shortcut). JDK loaders are never touched: they delegate
+ * to the boot loader already.
  */
 public final class ClassLoaderSupport implements LoaderSupport {
     private static final byte[][] NAME = {bytes(LoadClassShortcut.NAME)};
@@ -58,11 +57,7 @@ public final class ClassLoaderSupport implements LoaderSupport {
      * dot) in its {@code loadClass} methods; null if it declares none.
      */
     static byte[] rewrite(byte[] classFile, String prefix) {
-        ClassReader r = new ClassReader(classFile);
-        ClassWriter w = new ClassWriter(r, ClassWriter.COMPUTE_MAXS);
-        LoadClassShortcut v = new LoadClassShortcut(w, prefix);
-        r.accept(v, ClassReader.EXPAND_FRAMES);
-        return v.patched() ? w.toByteArray() : null;
+        return LoadClassShortcut.rewrite(classFile, prefix); // ASM is loaded only when a class needs it
     }
 
     private static byte[] bytes(String s) {
@@ -75,7 +70,9 @@ public final class ClassLoaderSupport implements LoaderSupport {
                                 byte[] classFile) {
             if (className == null || classFile == null || WeavingTransformer.ignored(className)
                     || !ClassFileScan.mentionsAny(classFile, NAME, NONE)
-                    || !ClassFileScan.mentionsAny(classFile, DESCS, NONE)) {
+                    || !ClassFileScan.mentionsAny(classFile, DESCS, NONE)
+                    // a class that calls loadClass names it too: rewrite only one that declares it
+                    || !ClassFileScan.declaresMethod(classFile, NAME[0], DESCS)) {
                 return null;
             }
             try {

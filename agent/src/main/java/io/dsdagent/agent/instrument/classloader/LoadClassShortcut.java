@@ -1,7 +1,9 @@
 package io.dsdagent.agent.instrument.classloader;
 
 import io.dsdagent.agent.instrument.PrologueVisitor;
+import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -60,5 +62,17 @@ final class LoadClassShortcut extends PrologueVisitor {
         frame(mv, locals, "java/lang/Throwable");
         mv.visitInsn(Opcodes.POP);
         resume(mv, own, locals);
+    }
+
+    /**
+     * {@code classFile} with the shortcut for names starting with {@code prefix} in its {@code loadClass}
+     * methods; null if it declares none.
+     */
+    static byte[] rewrite(byte[] classFile, String prefix) {
+        ClassReader r = new ClassReader(classFile);
+        ClassWriter w = new ClassWriter(r, ClassWriter.COMPUTE_MAXS);
+        LoadClassShortcut v = new LoadClassShortcut(w, prefix);
+        r.accept(v, ClassReader.EXPAND_FRAMES);
+        return v.patched() ? w.toByteArray() : null;
     }
 }

@@ -1,7 +1,10 @@
 package io.dsdagent.agent.instrument.osgi;
 
+import io.dsdagent.agent.instrument.LoaderVisibility;
 import io.dsdagent.agent.instrument.PrologueVisitor;
+import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -44,5 +47,14 @@ final class BootDelegationVisitor extends PrologueVisitor {
         mv.visitInsn(Opcodes.ICONST_1);
         mv.visitInsn(Opcodes.IRETURN);
         resume(mv, own, locals);
+    }
+
+    /** {@code classFile} with {@code method} answering true for the bridge package; null if it has no such method. */
+    static byte[] rewrite(byte[] classFile, String method) {
+        ClassReader r = new ClassReader(classFile);
+        ClassWriter w = new ClassWriter(r, ClassWriter.COMPUTE_MAXS);
+        BootDelegationVisitor v = new BootDelegationVisitor(w, method, LoaderVisibility.BRIDGE_PACKAGE);
+        r.accept(v, ClassReader.EXPAND_FRAMES);
+        return v.patched() ? w.toByteArray() : null;
     }
 }

@@ -4,8 +4,6 @@ import io.dsdagent.agent.config.Config;
 import io.dsdagent.agent.instrument.LoaderSupport;
 import io.dsdagent.agent.instrument.LoaderVisibility;
 import io.dsdagent.agent.log.Log;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassWriter;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -99,10 +97,6 @@ public final class OsgiSupport implements LoaderSupport {
 
     /** {@code classFile} with {@code method} answering true for the bridge package; null if it has no such method. */
     static byte[] rewrite(byte[] classFile, String method) {
-        ClassReader r = new ClassReader(classFile);
-        ClassWriter w = new ClassWriter(r, ClassWriter.COMPUTE_MAXS);
-        BootDelegationVisitor v = new BootDelegationVisitor(w, method, LoaderVisibility.BRIDGE_PACKAGE);
-        r.accept(v, ClassReader.EXPAND_FRAMES);
-        return v.patched() ? w.toByteArray() : null;
+        return BootDelegationVisitor.rewrite(classFile, method); // ASM is loaded only when a class needs it
     }
 }

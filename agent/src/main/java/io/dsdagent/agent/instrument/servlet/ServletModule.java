@@ -125,9 +125,14 @@ public final class ServletModule implements InstrumentationModule {
             }
             for (String api : new String[] {"jakarta", "javax"}) {
                 String req = "(L" + api + "/servlet/ServletRequest;L" + api + "/servlet/ServletResponse;";
-                boolean entry = m.name.equals("service") && m.desc.equals(req + ")V")
+                boolean service = m.name.equals("service") && m.desc.equals(req + ")V");
+                boolean entry = service
                         || m.name.equals("doFilter") && m.desc.equals(req + "L" + api + "/servlet/FilterChain;)V");
-                if (entry && (c.isSubtypeOf(api + "/servlet/Servlet") || c.isSubtypeOf(api + "/servlet/Filter"))
+                // the type the method's name suggests first: a filter's hierarchy is climbed, and its
+                // supertypes' class files read, only as far as Filter (the same answer, fewer reads)
+                String first = api + (service ? "/servlet/Servlet" : "/servlet/Filter");
+                String second = api + (service ? "/servlet/Filter" : "/servlet/Servlet");
+                if (entry && (c.isSubtypeOf(first) || c.isSubtypeOf(second))
                         && c.loaderSees(api + "/servlet/Servlet.class")) {
                     int id = api.equals("jakarta") ? jakartaServlet
                             : c.loaderSees("javax/servlet/http/HttpServletMapping.class") ? javaxServlet : javax3Servlet;
