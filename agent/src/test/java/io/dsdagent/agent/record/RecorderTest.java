@@ -110,21 +110,7 @@ class RecorderTest {
         int writers = 4;
         int each = 200_000;
         CountDownLatch go = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-            Thread t = new Thread(() -> {
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (int i = 1; i <= each; i++) {
-                    r.recordNanos(timer, i);
-                }
-            });
-            threads.add(t);
-            t.start();
-        }
+        List<Thread> threads = Writers.start(r, timer, writers, each, go);
         Collected c = new Collected();
         AtomicBoolean done = new AtomicBoolean();
         go.countDown();

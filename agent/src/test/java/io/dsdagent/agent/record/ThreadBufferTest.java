@@ -373,21 +373,7 @@ class ThreadBufferTest {
         int writers = 4;
         int each = 200_000;
         CountDownLatch go = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-            Thread t = new Thread(() -> {
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (int i = 1; i <= each; i++) {
-                    r.recordNanos(timer, i);
-                }
-            });
-            threads.add(t);
-            t.start();
-        }
+        List<Thread> threads = Writers.start(r, timer, writers, each, go);
         long[] sum = new long[1];
         Recorder.ChunkConsumer add = (ids, values, refs, size) -> {
             for (int i = 0; i < size; i++) {
