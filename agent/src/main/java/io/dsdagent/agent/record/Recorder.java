@@ -15,8 +15,8 @@ import io.dsdagent.agent.telemetry.Telemetry;
  *       and counted.</li>
  * </ul>
  * A platform thread's values go first into a buffer of its own ({@link ThreadBuffers}: plain stores,
- * one release store per value); virtual threads, threads beyond the bound and a full buffer's excess
- * take the shared stripes, chosen by thread id, so any number of threads share a fixed number of
+ * one release store per value); virtual threads, a thread whose slot another live thread holds and a
+ * full buffer's excess take the shared stripes, chosen by thread id, so any number of threads share a fixed number of
  * buffers.
  *
  * <p>Every call is accounted for exactly once: as recorded (counted when the aggregator takes a

@@ -83,10 +83,6 @@ final class ThreadBuffer {
         this.mask = capacity - 1;
     }
 
-    int capacity() {
-        return mask + 1;
-    }
-
     /**
      * Writer: appends and publishes one sample; returns the position it took, or -1 if the buffer is
      * full (the aggregator has not drained it yet).
@@ -94,10 +90,7 @@ final class ThreadBuffer {
     long offer(int id, long bits, Object ref) {
         long t = write(id, bits, ref);
         if (t >= 0) {
-            publish(t + 1);
-            if (spilled != 0) {
-                spilled = 0;
-            }
+            published(t);
         }
         return t;
     }
@@ -111,23 +104,20 @@ final class ThreadBuffer {
      * is unknown.
      */
     boolean offerValue(int id, long bits) {
-        long t = tail;
-        if (t - releasedSeen > mask) {
-            long r = positions.get(RELEASED);
-            if (t - r > mask) {
-                return spilled >= SPILL_LIMIT && drop(id, bits);
-            }
-            releasedSeen = r;
+        long t = write(id, bits, null);
+        if (t < 0) {
+            return spilled >= SPILL_LIMIT && drop(id, bits);
         }
-        int i = (int) t & mask;
-        ids[i] = id;
-        values[i] = bits; // refs[i] is null: the aggregator clears it after draining
-        tail = t + 1;
-        positions.lazySet(PUBLISHED, t + 1);
+        published(t);
+        return true;
+    }
+
+    /** Writer: publishes the sample at {@code t}; the buffer took a value, so the thread may spill again. */
+    private void published(long t) {
+        publish(t + 1);
         if (spilled != 0) {
             spilled = 0;
         }
-        return true;
     }
 
     /** Writer: {@link #drop}, counting an unknown context in {@code telemetry}. */
@@ -141,10 +131,11 @@ final class ThreadBuffer {
     long write(int id, long bits, Object ref) {
         long t = tail;
         if (t - releasedSeen > mask) {
-            releasedSeen = positions.get(RELEASED);
-            if (t - releasedSeen > mask) {
-                return -1;
+            long r = positions.get(RELEASED);
+            if (t - r > mask) {
+                return -1; // still full: no store, this is the count path's every call
             }
+            releasedSeen = r;
         }
         int i = (int) t & mask;
         ids[i] = id;
@@ -159,11 +150,6 @@ final class ThreadBuffer {
     /** Writer: makes every sample before {@code upTo} visible to the aggregator (one release store). */
     void publish(long upTo) {
         positions.lazySet(PUBLISHED, upTo);
-    }
-
-    /** Aggregator: published samples not yet drained. */
-    long pending() {
-        return positions.get(PUBLISHED) - head;
     }
 
     /**

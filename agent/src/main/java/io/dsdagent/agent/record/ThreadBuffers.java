@@ -70,10 +70,6 @@ final class ThreadBuffers {
         }
     }
 
-    int slots() {
-        return slots.get(0) != null && slots.get(0).owner == null ? 0 : slots.length();
-    }
-
     /** The calling thread's buffer, or null if it has none (virtual, or its slot is another's). */
     ThreadBuffer current() {
         Thread t = Thread.currentThread();

@@ -28,12 +28,12 @@ import java.util.concurrent.locks.LockSupport;
  * {@code shutdown}.
  *
  * <p>Before all that, a platform thread writes into its own {@link ThreadBuffer} ({@link ThreadBuffers}),
- * and only a full one, or a thread without one (virtual, or its slot another live thread's), comes to the stripes. A
- * thread with a buffer spills at most {@link ThreadBuffer#SPILL_LIMIT} values per drain of its buffer,
- * fewer if it finds the stripes and ring full, and then counts the value in its own cells, skipping the
- * stripes until its buffer is drained. Such a writer reads
- * {@code closed} before it writes, with no fence after: one that read "open" and publishes after the
- * final drain is found by {@link #lateValues} and counted as {@code shutdown} there.
+ * and only a full one, or a thread without one (virtual, or its slot another live thread's), comes to
+ * the stripes. A thread with a buffer spills at most {@link ThreadBuffer#SPILL_LIMIT} values per drain
+ * of its buffer, fewer if it finds the stripes and ring full, and then counts the value in its own
+ * cells, skipping the stripes until its buffer is drained. Such a writer reads {@code closed} before it
+ * writes, with no fence after: one that read "open" and publishes after the final drain is found by
+ * {@link #lateValues} and counted as {@code shutdown} there.
  */
 final class ValueBuffers {
     private static final int PAD = 16; // refs between stripe slots: no false sharing
