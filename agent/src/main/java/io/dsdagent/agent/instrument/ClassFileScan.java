@@ -15,8 +15,7 @@ public final class ClassFileScan {
      * bytes that do not parse (the full matcher decides then).
      */
     public static boolean mentionsAny(byte[] b, byte[][] wanted, byte[][] prefixes) {
-        if (b.length < 10 || (b[0] & 0xFF) != 0xCA || (b[1] & 0xFF) != 0xFE || (b[2] & 0xFF) != 0xBA
-                || (b[3] & 0xFF) != 0xBE) {
+        if (!isClassFile(b)) {
             return true;
         }
         int count = u2(b, 8);
@@ -24,40 +23,27 @@ public final class ClassFileScan {
         try {
             for (int i = 1; i < count; i++) {
                 int tag = b[p] & 0xFF;
-                switch (tag) {
-                    case 1: { // Utf8
-                        int len = u2(b, p + 1);
-                        int start = p + 3;
-                        for (byte[] w : wanted) {
-                            if (w.length == len && equal(b, start, w)) {
-                                return true;
-                            }
+                if (tag == 1) { // Utf8
+                    int len = u2(b, p + 1);
+                    int start = p + 3;
+                    for (byte[] w : wanted) {
+                        if (w.length == len && equal(b, start, w)) {
+                            return true;
                         }
-                        for (byte[] w : prefixes) {
-                            if (w.length <= len && equal(b, start, w)) {
-                                return true;
-                            }
-                        }
-                        p = start + len;
-                        break;
                     }
-                    case 3: case 4: // Integer, Float
-                    case 9: case 10: case 11: case 12: // refs, NameAndType
-                    case 17: case 18: // Dynamic, InvokeDynamic
-                        p += 5;
-                        break;
-                    case 5: case 6: // Long, Double take two slots
-                        p += 9;
-                        i++;
-                        break;
-                    case 7: case 8: case 16: case 19: case 20: // Class, String, MethodType, Module, Package
-                        p += 3;
-                        break;
-                    case 15: // MethodHandle
-                        p += 4;
-                        break;
-                    default:
-                        return true;
+                    for (byte[] w : prefixes) {
+                        if (w.length <= len && equal(b, start, w)) {
+                            return true;
+                        }
+                    }
+                }
+                int size = entrySize(b, p);
+                if (size < 0) {
+                    return true;
+                }
+                p += size;
+                if (tag == 5 || tag == 6) { // Long, Double take two slots
+                    i++;
                 }
             }
         } catch (ArrayIndexOutOfBoundsException e) {
@@ -72,8 +58,7 @@ public final class ClassFileScan {
      * parse (the full rewrite decides then). Reads the header and the field and method tables, never code.
      */
     public static boolean declaresMethod(byte[] b, byte[] name, byte[][] descs) {
-        if (b.length < 10 || (b[0] & 0xFF) != 0xCA || (b[1] & 0xFF) != 0xFE || (b[2] & 0xFF) != 0xBA
-                || (b[3] & 0xFF) != 0xBE) {
+        if (!isClassFile(b)) {
             return true;
         }
         try {
@@ -84,18 +69,14 @@ public final class ClassFileScan {
                 int tag = b[p] & 0xFF;
                 if (tag == 1) {
                     utf8[i] = p + 1;
-                    p += 3 + u2(b, p + 1);
-                } else if (tag == 5 || tag == 6) {
-                    p += 9;
-                    i++;
-                } else if (tag == 7 || tag == 8 || tag == 16 || tag == 19 || tag == 20) {
-                    p += 3;
-                } else if (tag == 15) {
-                    p += 4;
-                } else if (tag == 3 || tag == 4 || (tag >= 9 && tag <= 12) || tag == 17 || tag == 18) {
-                    p += 5;
-                } else {
+                }
+                int size = entrySize(b, p);
+                if (size < 0) {
                     return true;
+                }
+                p += size;
+                if (tag == 5 || tag == 6) { // Long, Double take two slots
+                    i++;
                 }
             }
             p += 6; // access, this, super
@@ -116,6 +97,31 @@ public final class ClassFileScan {
             return false;
         } catch (RuntimeException e) { // out of bounds: not a class file we can read
             return true;
+        }
+    }
+
+    private static boolean isClassFile(byte[] b) {
+        return b.length >= 10 && (b[0] & 0xFF) == 0xCA && (b[1] & 0xFF) == 0xFE && (b[2] & 0xFF) == 0xBA
+                && (b[3] & 0xFF) == 0xBE;
+    }
+
+    /** Bytes of the constant-pool entry at {@code p}, its tag included; -1 for a tag this reader does not know. */
+    private static int entrySize(byte[] b, int p) {
+        switch (b[p] & 0xFF) {
+            case 1: // Utf8
+                return 3 + u2(b, p + 1);
+            case 3: case 4: // Integer, Float
+            case 9: case 10: case 11: case 12: // refs, NameAndType
+            case 17: case 18: // Dynamic, InvokeDynamic
+                return 5;
+            case 5: case 6: // Long, Double
+                return 9;
+            case 7: case 8: case 16: case 19: case 20: // Class, String, MethodType, Module, Package
+                return 3;
+            case 15: // MethodHandle
+                return 4;
+            default:
+                return -1;
         }
     }
 
