@@ -117,10 +117,13 @@ class SoakTest {
             }
         }
 
-        /** Stops the receiver; a Unix socket's file is removed with it. */
+        /**
+         * Stops the receiver (a Unix socket's file is removed with it), then keeps its lines: taken before the
+         * close, a frame its reader was still handling would be lost to the count.
+         */
         void stop() throws Exception {
-            past.addAll(currentLines());
             current.close();
+            past.addAll(currentLines());
             current = null;
         }
 

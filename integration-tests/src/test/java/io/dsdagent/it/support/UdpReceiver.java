@@ -178,9 +178,15 @@ public final class UdpReceiver implements AutoCloseable {
         return -1;
     }
 
+    /** Stops receiving; returns once the receiving thread has ended, so {@link #lines()} is final. */
     @Override
     public void close() throws IOException {
         running = false;
         channel.close();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -25,13 +25,14 @@ public final class UnixDatagramReceiver implements AutoCloseable {
     private final Process process;
     private final List<String> lines = Collections.synchronizedList(new ArrayList<>()); // many adds: no copy-on-write
     private final List<String> other = new CopyOnWriteArrayList<>();
+    private final Thread reader;
 
     public UnixDatagramReceiver(String javaHome, Path path) throws IOException {
         this.path = path;
         process = new ProcessBuilder(Jdks.java(javaHome), "--enable-native-access=ALL-UNNAMED", "-jar",
                 ForkedJvm.agentJar(), "listen", "--unix", path.toString(), "--raw")
                 .redirectErrorStream(true).start();
-        Thread t = new Thread(() -> {
+        reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String l;
                 while ((l = r.readLine()) != null) {
@@ -41,8 +42,8 @@ public final class UnixDatagramReceiver implements AutoCloseable {
                 // process ended
             }
         }, "unixgram-listener");
-        t.setDaemon(true);
-        t.start();
+        reader.setDaemon(true);
+        reader.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> !other.isEmpty() || !process.isAlive());
         if (other.stream().noneMatch(l -> l.startsWith("[dsd-agent] listening on unixgram://"))) {
             close();
@@ -61,7 +62,10 @@ public final class UnixDatagramReceiver implements AutoCloseable {
         return new ArrayList<>(other);
     }
 
-    /** Stops the listener and deletes its socket file, as a stopped Datadog Agent does. */
+    /**
+     * Stops the listener and deletes its socket file, as a stopped Datadog Agent does; returns once every
+     * line it printed has been read, so {@link #lines()} is then final.
+     */
     @Override
     public void close() throws IOException {
         process.destroy();
@@ -69,6 +73,7 @@ public final class UnixDatagramReceiver implements AutoCloseable {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+            reader.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

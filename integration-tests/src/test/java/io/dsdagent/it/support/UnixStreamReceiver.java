@@ -25,6 +25,7 @@ public final class UnixStreamReceiver implements AutoCloseable {
     private final Path path;
     private final ServerSocketChannel server;
     private final List<SocketChannel> connections = new CopyOnWriteArrayList<>();
+    private final List<Thread> readers = new CopyOnWriteArrayList<>();
     private final List<String> lines = Collections.synchronizedList(new ArrayList<>()); // many adds: no copy-on-write
     private final List<String> badFrames = new CopyOnWriteArrayList<>();
     private final List<byte[]> payloads = Collections.synchronizedList(new ArrayList<>()); // many adds: no copy-on-write
@@ -49,6 +50,7 @@ public final class UnixStreamReceiver implements AutoCloseable {
                 connections.add(c);
                 Thread t = new Thread(() -> readLoop(c), "unix-stream-read");
                 t.setDaemon(true);
+                readers.add(t);
                 t.start();
             } catch (IOException e) {
                 return;
@@ -128,7 +130,10 @@ public final class UnixStreamReceiver implements AutoCloseable {
         return frames;
     }
 
-    /** Closes the socket and its connections and deletes the socket file, as a stopped Datadog Agent does. */
+    /**
+     * Closes the socket and its connections and deletes the socket file, as a stopped Datadog Agent does;
+     * returns once the readers have ended, so {@link #lines()} then holds every frame they read.
+     */
     @Override
     public void close() throws IOException {
         closed = true;
@@ -137,5 +142,13 @@ public final class UnixStreamReceiver implements AutoCloseable {
             c.close();
         }
         Files.deleteIfExists(path);
+        for (Thread t : readers) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }
