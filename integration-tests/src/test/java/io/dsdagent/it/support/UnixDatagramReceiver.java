@@ -63,11 +63,18 @@ public final class UnixDatagramReceiver implements AutoCloseable {
     }
 
     /**
-     * Stops the listener and deletes its socket file, as a stopped Datadog Agent does; returns once every
-     * line it printed has been read, so {@link #lines()} is then final.
+     * Deletes the socket file and stops the listener once it has printed what it had received, as a
+     * Datadog Agent stopping gracefully would; returns once every line it printed has been read, so
+     * {@link #lines()} is then final.
      */
     @Override
     public void close() throws IOException {
+        // first the socket file: from here every send fails (ENOENT) and the sender counts it; then the
+        // listener prints what the kernel had already accepted for it, and only then is it stopped
+        Files.deleteIfExists(path);
+        if (process.isAlive()) {
+            Settle.lines(lines::size);
+        }
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {

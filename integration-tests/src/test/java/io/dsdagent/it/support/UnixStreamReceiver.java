@@ -131,17 +131,21 @@ public final class UnixStreamReceiver implements AutoCloseable {
     }
 
     /**
-     * Closes the socket and its connections and deletes the socket file, as a stopped Datadog Agent does;
-     * returns once the readers have ended, so {@link #lines()} then holds every frame they read.
+     * Closes the socket and deletes its file, reads the open connections until the sender pauses (what the
+     * kernel accepted is read, as a Datadog Agent stopping gracefully would), then closes them; returns
+     * once the readers have ended, so {@link #lines()} then holds every frame they read.
      */
     @Override
     public void close() throws IOException {
+        server.close(); // no new connection; the open ones are read until the sender pauses
+        Files.deleteIfExists(path);
+        if (!paused) {
+            Settle.lines(lines::size);
+        }
         closed = true;
-        server.close();
         for (SocketChannel c : connections) {
             c.close();
         }
-        Files.deleteIfExists(path);
         for (Thread t : readers) {
             try {
                 t.join(5000);

@@ -1,0 +1,37 @@
+package io.dsdagent.it.support;
+
+import org.awaitility.core.ConditionTimeoutException;
+
+import java.time.Duration;
+import java.util.function.IntSupplier;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Waits for a receiver to have read what the kernel already accepted for it: until its count of lines has
+ * not changed for 200 ms (at most 5 s, then the caller goes on). A receiver stopped with data still in its
+ * socket buffer would lose what the sender was right to count as sent; a Datadog Agent restarting loses it
+ * the same way, but that loss is not the agent's to count, so the fault tests stop their receivers gracefully.
+ */
+public final class Settle {
+    private Settle() {
+    }
+
+    public static void lines(IntSupplier count) {
+        long[] last = {-1, System.nanoTime()};
+        try {
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                int n = count.getAsInt();
+                long now = System.nanoTime();
+                if (n != last[0]) {
+                    last[0] = n;
+                    last[1] = now;
+                    return false;
+                }
+                return now - last[1] >= 200_000_000L;
+            });
+        } catch (ConditionTimeoutException stillReceiving) {
+            // the sender never paused for 200 ms: stop anyway
+        }
+    }
+}
