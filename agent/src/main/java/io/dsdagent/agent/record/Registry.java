@@ -6,6 +6,7 @@ import io.dsdagent.agent.telemetry.Telemetry;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -53,6 +54,8 @@ public final class Registry {
     static final int SEGMENT = 1 << SHIFT;
     static final int MASK = SEGMENT - 1;
     private static final int AGENT_SLOTS = 1024;
+    /** A segment's handles before any context: -1, copied by each segment's constructor. */
+    private static final int[] NO_HANDLES = noHandles();
     private static final byte FREE = 0;
     private static final byte LIVE = 1;
     private static final byte PINNED = 2;
@@ -72,6 +75,13 @@ public final class Registry {
     private final ConcurrentHashMap<String, Integer> byKey = new ConcurrentHashMap<String, Integer>();
     private final SlotQueue free = new SlotQueue();
     final AtomicReferenceArray<Segment> segments;
+    /**
+     * Each segment's {@link Segment#handles}, in a plain array: what {@link #live} reads, one hop and no
+     * cast fewer than through {@link #segments}. Written after the segment, under the lock, read without
+     * ordering: a thread that sees no entry yet takes the id as not live and renews it, whose lock then
+     * shows it; an entry seen is whole (the handles' contents are fixed by their constructor).
+     */
+    private final AtomicIntegerArray[] handles;
     private volatile int count;
     private volatile long evictions;
 
@@ -81,7 +91,7 @@ public final class Registry {
         final AtomicLongArray counts;
         final AtomicLongArray gauges;
         /** The id of the slot's live context, -1 while it has none: what {@link #live} compares. */
-        final AtomicIntegerArray handles = new AtomicIntegerArray(SEGMENT);
+        final AtomicIntegerArray handles = new AtomicIntegerArray(NO_HANDLES);
         /** Guarded by the registry's lock. */
         final byte[] states = new byte[SEGMENT];
         final int[] generations = new int[SEGMENT];
@@ -93,7 +103,6 @@ public final class Registry {
             gauges = new AtomicLongArray(SEGMENT);
             for (int i = 0; i < SEGMENT; i++) {
                 gauges.lazySet(i, Recorder.GAUGE_UNSET);
-                handles.lazySet(i, -1);
             }
         }
     }
@@ -121,6 +130,13 @@ public final class Registry {
         this.slotMask = space - 1;
         this.maxGeneration = (1 << (31 - slotBits)) - 1;
         this.segments = new AtomicReferenceArray<Segment>(space >>> SHIFT);
+        this.handles = new AtomicIntegerArray[space >>> SHIFT];
+    }
+
+    private static int[] noHandles() {
+        int[] a = new int[SEGMENT];
+        Arrays.fill(a, -1);
+        return a;
     }
 
     /** Slots handed out so far (live, quarantined or free); slots are {@code 0..size()-1}. */
@@ -153,9 +169,9 @@ public final class Registry {
         if (id < 0) {
             return -1;
         }
-        int slot = id & slotMask;
-        Segment s = segments.get(slot >>> SHIFT);
-        return s != null && s.handles.get(slot & MASK) == id ? slot : -1;
+        AtomicIntegerArray[] a = handles;
+        AtomicIntegerArray h = a[(id >>> SHIFT) & (a.length - 1)]; // the slot's segment; a power of two
+        return h != null && h.get(id & MASK) == id ? id & slotMask : -1;
     }
 
     /** Whether {@code source} has room under the cap now; a lock-free hint for ids refused earlier. */
@@ -217,6 +233,7 @@ public final class Registry {
             if (seg == null) {
                 seg = new Segment(stripes);
                 segments.set(slot >>> SHIFT, seg);
+                handles[slot >>> SHIFT] = seg.handles;
             }
             int i = slot & MASK;
             int generation = slot < count ? seg.generations[i] + 1 : 0;
@@ -308,6 +325,14 @@ public final class Registry {
     /** Contexts evicted so far (for {@code dsd_agent.contexts.evicted}). */
     public long evictions() {
         return evictions;
+    }
+
+    /**
+     * The low 32 bits of {@link #evictions}, which change (by one) with every eviction, after the evicted
+     * slot stopped accepting its id: a cache of a checked slot is valid while this is unchanged.
+     */
+    public int evictionCount() {
+        return (int) evictions;
     }
 
     private static byte[] ascii(String s) {

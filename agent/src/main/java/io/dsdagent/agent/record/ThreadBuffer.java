@@ -2,7 +2,7 @@ package io.dsdagent.agent.record;
 
 import io.dsdagent.agent.telemetry.Telemetry;
 
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * One platform thread's value samples on their way to the aggregator: a ring written by that thread
@@ -20,20 +20,30 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *       of the aggregator's position, and re-reads the real one only when the cache says full, so the
  *       writer does not touch the aggregator's cache line on the common path.</li>
  * </ul>
- * The two positions sit 128 bytes apart in one array, away from its ends, so writer and reader never
- * share a cache line for them.
+ * The positions are plain {@code volatile} fields of this object, written with release stores through
+ * field updaters (which the JIT reduces to one store: this class is final) and read by the other side
+ * only where it must: the aggregator reads the writer's at each drain, the writer reads the aggregator's
+ * only when its cached limit says full. No padding: each side writes the other's line at most once per
+ * drain (100 ms), not per value.
  */
 final class ThreadBuffer {
-    private static final int PUBLISHED = 7;
+    private static final AtomicLongFieldUpdater<ThreadBuffer> PUBLISHED =
+            AtomicLongFieldUpdater.newUpdater(ThreadBuffer.class, "published");
     /** Where a drop's release store goes: it publishes the drop cells' plain stores before it. */
-    private static final int DROPPED = 15;
-    private static final int RELEASED = 23;
+    private static final AtomicLongFieldUpdater<ThreadBuffer> DROPPED =
+            AtomicLongFieldUpdater.newUpdater(ThreadBuffer.class, "dropped");
+    private static final AtomicLongFieldUpdater<ThreadBuffer> RELEASED =
+            AtomicLongFieldUpdater.newUpdater(ThreadBuffer.class, "released");
 
     private final int[] ids;
     private final long[] values;
     private final Object[] refs;
     private final int mask;
-    private final AtomicLongArray positions = new AtomicLongArray(31);
+    /** Writer's release stores: positions up to which samples are written; the last dropped value. */
+    private volatile long published;
+    private volatile long dropped;
+    /** Aggregator's release store: positions before it are drained and may be written again. */
+    private volatile long released;
     /**
      * The thread that writes this buffer: how a thread recognizes its own (by identity, not by id, which
      * a subclass of {@code Thread} may override). Held strongly: the aggregator frees the slot, and so
@@ -42,8 +52,8 @@ final class ThreadBuffer {
     final Thread owner;
 
     /**
-     * Values this thread could not buffer, per context: a segment of {@value Registry#SEGMENT} counts
-     * then as many last values, allocated by this thread on its first drop into the segment. Written
+     * Values this thread could not buffer, per context: a segment of {@value Registry#SEGMENT} pairs of
+     * count and last value (side by side: one range check covers both), allocated by this thread on its first drop into the segment. Written
      * with plain stores by this thread alone, published by a release store into {@code DROPPED}, which
      * the aggregator reads first ({@link #takeDropped}); no running total, whose read-modify-write would
      * add a second chain through memory to every drop. Plain arrays, not atomic ones: this is the path
@@ -64,9 +74,12 @@ final class ThreadBuffer {
     /** Values a thread may spill into the shared path per drain of its buffer: 16 chunks. */
     static final int SPILL_LIMIT = 4096;
 
-    /** Writer's own: next position to write, the aggregator's release point last seen. */
+    /**
+     * Writer's own: next position to write, and the first it may not write (the aggregator's release
+     * point last seen, plus the capacity): one compare per value while there is room.
+     */
     private long tail;
-    private long releasedSeen;
+    private long limit;
 
     /** Aggregator's own: next position to drain, the last value of the last take. */
     private long head;
@@ -81,6 +94,7 @@ final class ThreadBuffer {
         this.values = new long[capacity];
         this.refs = new Object[capacity];
         this.mask = capacity - 1;
+        this.limit = capacity;
     }
 
     /**
@@ -130,12 +144,12 @@ final class ThreadBuffer {
     /** Writer: stores a sample without publishing it; returns its position or -1 if full. */
     long write(int id, long bits, Object ref) {
         long t = tail;
-        if (t - releasedSeen > mask) {
-            long r = positions.get(RELEASED);
-            if (t - r > mask) {
+        if (t >= limit) {
+            long l = released + mask + 1;
+            if (t >= l) {
                 return -1; // still full: no store, this is the count path's every call
             }
-            releasedSeen = r;
+            limit = l;
         }
         int i = (int) t & mask;
         ids[i] = id;
@@ -149,7 +163,7 @@ final class ThreadBuffer {
 
     /** Writer: makes every sample before {@code upTo} visible to the aggregator (one release store). */
     void publish(long upTo) {
-        positions.lazySet(PUBLISHED, upTo);
+        PUBLISHED.lazySet(this, upTo);
     }
 
     /**
@@ -157,7 +171,7 @@ final class ThreadBuffer {
      * slots are released to the writer after the copy. Returns the number moved.
      */
     int drainTo(Chunk into) {
-        long published = positions.get(PUBLISHED);
+        long published = this.published;
         long h = head;
         int n = 0;
         while (h < published && !into.isFull()) {
@@ -171,7 +185,7 @@ final class ThreadBuffer {
             n++;
         }
         head = h;
-        positions.lazySet(RELEASED, h);
+        RELEASED.lazySet(this, h);
         return n;
     }
 
@@ -191,10 +205,10 @@ final class ThreadBuffer {
         if (a == null) {
             a = newSegment(s);
         }
-        int i = id & Registry.MASK;
-        a[Registry.SEGMENT + i] = bits;
-        a[i]++;
-        positions.lazySet(DROPPED, bits); // release: publishes the stores above (and a new segment)
+        int j = (id & Registry.MASK) << 1;
+        a[j + 1] = bits;
+        a[j]++;
+        DROPPED.lazySet(this, bits); // release: publishes the stores above (and a new segment)
         return true;
     }
 
@@ -209,14 +223,14 @@ final class ThreadBuffer {
      * grows, so the take is the difference from the count taken before: nothing is reset under the writer.
      */
     long takeDropped(int id) {
-        positions.get(DROPPED); // acquire: the writer's cells up to its last release are visible after it
+        long acquire = dropped; // acquire: the writer's cells up to its last release are visible after it
         int s = id >>> Registry.SHIFT;
         long[] a = s < drops.length ? drops[s] : null;
         if (a == null) {
             return 0;
         }
         int i = id & Registry.MASK;
-        long count = a[i];
+        long count = a[i << 1];
         long[] t = taken[s];
         long n = count - (t == null ? 0 : t[i]);
         if (n != 0) {
@@ -224,7 +238,7 @@ final class ThreadBuffer {
                 t = taken[s] = new long[Registry.SEGMENT];
             }
             t[i] = count;
-            lastTaken = a[Registry.SEGMENT + i]; // after the count: see drop
+            lastTaken = a[(i << 1) + 1]; // after the count: see drop
         }
         return n;
     }
@@ -247,7 +261,7 @@ final class ThreadBuffer {
      * read "open" just before the close. They are counted as {@code shutdown}, once.
      */
     long late() {
-        long published = positions.get(PUBLISHED);
+        long published = this.published;
         long n = published - head;
         head = published;
         return n + untaken(true);
@@ -255,7 +269,7 @@ final class ThreadBuffer {
 
     /** Drops in the cells not taken yet, summed over every context; {@code take} marks them taken. */
     private long untaken(boolean take) {
-        positions.get(DROPPED); // acquire, as in takeDropped
+        long acquire = dropped; // acquire, as in takeDropped
         long n = 0;
         for (int s = 0; s < drops.length; s++) {
             long[] a = drops[s];
@@ -267,7 +281,7 @@ final class ThreadBuffer {
                 t = taken[s] = new long[Registry.SEGMENT];
             }
             for (int i = 0; i < Registry.SEGMENT; i++) {
-                long c = a[i];
+                long c = a[i << 1];
                 long d = c - (t == null ? 0 : t[i]);
                 if (d != 0) {
                     n += d;

@@ -30,7 +30,14 @@ final class ThreadBuffers {
     private static final MethodHandle IS_VIRTUAL = isVirtual();
 
     private final AtomicReferenceArray<ThreadBuffer> slots;
-    private final int slotMask;
+    /**
+     * What the hot path reads: the same buffers as {@link #slots}, in a plain array (no extra hop to the
+     * atomic array's backing array, no cast of its element). Written after each change of {@code slots},
+     * read without ordering: a thread sees its own claim at once, and a stale entry of another thread
+     * fails the owner check (a buffer's fields are final, so its owner is never seen half-built) and sends
+     * it to {@link #claim}, which works on {@code slots}.
+     */
+    private final ThreadBuffer[] bySlot;
     private final int capacity;
     private final int segments;
     /** Aggregator's own: drops taken from thread buffers so far, and the last value of the last take. */
@@ -44,9 +51,11 @@ final class ThreadBuffers {
     ThreadBuffers(int buffers, int capacity, int segments) {
         int n = buffers <= 0 ? 0 : Integer.highestOneBit(buffers);
         this.slots = new AtomicReferenceArray<ThreadBuffer>(Math.max(1, n));
-        this.slotMask = Math.max(0, n - 1);
+        this.bySlot = new ThreadBuffer[Math.max(1, n)];
         if (n == 0) {
-            slots.set(0, new ThreadBuffer(null, 1, 0)); // owned by no thread: every thread takes the stripes
+            ThreadBuffer none = new ThreadBuffer(null, 1, 0); // owned by no thread: every thread takes the stripes
+            slots.set(0, none);
+            bySlot[0] = none;
         }
         this.capacity = capacity;
         this.segments = segments;
@@ -73,18 +82,23 @@ final class ThreadBuffers {
     /** The calling thread's buffer, or null if it has none (virtual, or its slot is another's). */
     ThreadBuffer current() {
         Thread t = Thread.currentThread();
-        int i = (int) t.getId() & slotMask;
-        ThreadBuffer b = slots.get(i); // a plain load on x86; the owner reads its own claim
-        return b != null && b.owner == t ? b : claim(t, i, b);
+        ThreadBuffer[] a = bySlot;
+        int i = (int) t.getId() & (a.length - 1); // a power of two: the JIT drops the range check
+        ThreadBuffer b = a[i];
+        return b != null && b.owner == t ? b : claim(t, i);
     }
 
     /** Not the hot path: a thread's first value, or a thread without a buffer. */
-    private ThreadBuffer claim(Thread t, int i, ThreadBuffer seen) {
-        if (seen != null || isVirtual(t)) {
+    private ThreadBuffer claim(Thread t, int i) {
+        if (slots.get(i) != null || isVirtual(t)) {
             return null; // bounded: this thread records through the shared stripes
         }
         ThreadBuffer b = new ThreadBuffer(t, capacity, segments);
-        return slots.compareAndSet(i, null, b) ? b : null;
+        if (!slots.compareAndSet(i, null, b)) {
+            return null;
+        }
+        bySlot[i] = b;
+        return b;
     }
 
     /** For tests: the number of slots holding a buffer. */
@@ -118,6 +132,7 @@ final class ThreadBuffers {
                 scratch.clear();
             }
             if (ended && b.dropsTaken()) { // else at the drain after the next flush took its drops
+                bySlot[i] = null; // first: a claim after the next line must not be undone by this one
                 slots.set(i, null);
             }
         }

@@ -118,11 +118,13 @@ class RegistryTest {
     void aContextRefRegistersAgainAfterEvictionAndARefusedOneOnlyOnceThereIsRoom() {
         ContextRef kept = new ContextRef(registry, Source.API, Registry.COUNT, "kept");
         int first = kept.id();
+        assertEquals(registry.live(first), kept.slot());
+        assertEquals(registry.live(first), kept.slot(), "checked once, then taken from the cache");
         idleFlush();
         idleFlush();
         assertEquals(-1, registry.live(first));
         fill(Source.API, "other", 79); // the API's share is full again, "kept" aside
-        int slot = kept.slot();
+        int slot = kept.slot(); // the cached slot is not trusted: a context was evicted since
         assertTrue(slot >= 0, "re-registered on its next use");
         assertNotEquals(first, kept.id());
         assertSame(registry.get(slot), registry.get(registry.live(kept.id())));
