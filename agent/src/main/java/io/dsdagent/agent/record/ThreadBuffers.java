@@ -59,6 +59,7 @@ final class ThreadBuffers {
         }
         this.capacity = capacity;
         this.segments = segments;
+        ThreadBuffer.initialize(); // here, on the agent's thread, not on an application thread's first value
     }
 
     private static MethodHandle isVirtual() {
