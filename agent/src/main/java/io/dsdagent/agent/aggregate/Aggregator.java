@@ -26,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * timestamped points in one second.
  */
 public final class Aggregator implements Runnable {
-    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long TICK_MILLIS = 100;
 
     private final Recorder recorder;
     private final Registry registry;
@@ -122,6 +122,7 @@ public final class Aggregator implements Runnable {
     @Override
     public void run() {
         long nextFlush = firstFlushMillis(intervalStart, intervalMillis, offsetMillis);
+        long nextTick = 0;
         try {
             packer = packerFactory.create();
             contexts.packer(packer);
@@ -135,8 +136,15 @@ public final class Aggregator implements Runnable {
                         nextFlush = intervalStart + intervalMillis + offsetMillis;
                     }
                 } else {
-                    tick();
-                    long waitNanos = Math.min(TICK_NANOS, TimeUnit.MILLISECONDS.toNanos(nextFlush - now));
+                    // the scheduled tick drains the thread buffers too, a wake-up by a writer's hand-off only
+                    // the shared queues (ValueBuffers.drainShared); a clock set back counts as due
+                    boolean due = now >= nextTick || nextTick - now > TICK_MILLIS;
+                    tick(due);
+                    if (due) {
+                        nextTick = now + TICK_MILLIS;
+                    }
+                    long waitNanos = TimeUnit.MILLISECONDS.toNanos(Math.min(Math.min(nextTick, nextFlush) - now,
+                            TICK_MILLIS));
                     recorder.setConsumerParked(true);
                     // re-checked after the flag: a writer that handed over just before it saw no one parked
                     if (!stopping && !recorder.hasWork()) {
@@ -155,7 +163,16 @@ public final class Aggregator implements Runnable {
 
     /** Drains queues and runs tick tasks; sends queued events at once. */
     public void tick() {
-        recorder.drainFull(contexts);
+        tick(true);
+    }
+
+    /** {@code threads}: the per-thread buffers too (the scheduled tick), else only the shared queues. */
+    private void tick(boolean threads) {
+        if (threads) {
+            recorder.drainFull(contexts);
+        } else {
+            recorder.drainShared(contexts);
+        }
         for (Runnable r : tickTasks) {
             try {
                 r.run();

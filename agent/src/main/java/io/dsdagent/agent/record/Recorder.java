@@ -163,6 +163,14 @@ public final class Recorder {
     }
 
     /**
+     * Drains the chunks handed over so far and the overflow ring, not the per-thread buffers (those wait
+     * for the tick, see {@link ValueBuffers#drainShared}); returns the number of samples.
+     */
+    public int drainShared(ChunkConsumer consumer) {
+        return values.drainShared(consumer);
+    }
+
+    /**
      * Takes the partly filled chunk of every stripe (swapping in an empty one), so that an interval's
      * samples are flushed even from threads that went quiet. A stripe being written right now is
      * retried a few times; what cannot be taken goes into the next interval.

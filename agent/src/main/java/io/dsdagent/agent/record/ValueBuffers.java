@@ -231,7 +231,17 @@ final class ValueBuffers {
 
     /** Drains every thread's published values, then the chunks handed over so far; returns the number of samples. */
     int drainFull(Recorder.ChunkConsumer consumer) {
-        int n = drainThreads(consumer);
+        return drainThreads(consumer) + drainShared(consumer);
+    }
+
+    /**
+     * Drains the chunks handed over so far and the ring, not the thread buffers: what a writer's wake-up
+     * asks for. Draining a thread's buffer renews its spill allowance, so draining them on every wake-up
+     * would let threads that outrun the aggregator keep it busy (spill, wake, drain, spill again) instead
+     * of counting their values: thread buffers are drained on the tick.
+     */
+    int drainShared(Recorder.ChunkConsumer consumer) {
+        int n = 0;
         Chunk c;
         while ((c = full.poll()) != null) {
             n += consume(c, consumer);

@@ -257,6 +257,28 @@ class ThreadBufferTest {
     }
 
     @Test
+    void aWakeUpDrainsTheSharedQueuesOnlySoASpillingThreadDoesNotRenewItsAllowanceBeforeTheTick() {
+        Recorder r = recorder(65536, 4);
+        int timer = r.registry().register(Registry.TIMER | Registry.NANOS, "t");
+        int kept = Recorder.CHUNK_SIZE + ThreadBuffer.SPILL_LIMIT;
+        for (int i = 1; i <= kept; i++) {
+            r.recordNanos(timer, i);
+        }
+        Collected c = new Collected();
+        int handedOver = r.drainShared(c); // what a hand-off's wake-up drains: the spilled chunks, not the buffer
+        assertEquals(ThreadBuffer.SPILL_LIMIT, handedOver);
+        for (int i = 0; i < 10; i++) {
+            r.recordNanos(timer, 7);
+        }
+        assertEquals(10, r.takeDropped(timer), "the buffer is still full and the allowance spent: counted only");
+        assertEquals(Recorder.CHUNK_SIZE, r.drainFull(c), "the tick drains the buffer");
+        r.recordNanos(timer, 8);
+        assertEquals(1, r.drainFull(c), "and the buffer takes values again");
+        assertEquals(0, r.takeDropped(timer));
+        assertEquals(kept + 11, r.recorded(), "drained + not kept = every value");
+    }
+
+    @Test
     void whenTheSharedPathIsFullTooTheExcessIsCountedInTheThreadsOwnCellsUntilTheBufferIsDrained() {
         Recorder r = recorder(1024, 4); // a 128-sample ring
         int timer = r.registry().register(Registry.TIMER | Registry.NANOS, "t");
