@@ -273,15 +273,26 @@ public final class Overhead {
         System.out.println();
         System.out.println("## Throughput, latency and memory (JDK 17, -Xmx256m, wrk -t2 -c16 -d" + seconds
                 + "s on loopback after a " + seconds + " s warm-up; median of " + rounds + " interleaved rounds)");
-        System.out.println("| configuration | requests/s | vs no agent | p50 ms | p99 ms | RSS MiB | heap after GC MiB |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| configuration | requests/s | vs no agent | each round | server CPU us/request | vs no agent"
+                + " | p50 ms | p99 ms | RSS MiB | heap after GC MiB |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         double base = medianOf(results.get(cfgs.get(0)), 0);
+        double baseCpu = medianOf(results.get(cfgs.get(0)), 5);
         for (Cfg c : cfgs) {
             List<double[]> v = results.get(c);
             double rps = medianOf(v, 0);
-            System.out.printf(Locale.ROOT, "| %s | %.0f | %+.1f%% | %.2f | %.2f | %.0f | %.1f |%n", c.name, rps,
-                    (rps / base - 1) * 100, medianOf(v, 1), medianOf(v, 2), medianOf(v, 3), medianOf(v, 4));
+            double cpu = medianOf(v, 5);
+            StringBuilder each = new StringBuilder();
+            for (double[] row : v) {
+                each.append(each.length() == 0 ? "" : ", ").append(Math.round(row[0]));
+            }
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %+.1f%% | %s | %.2f | %+.1f%% | %.2f | %.2f | %.0f | %.1f |%n",
+                    c.name, rps, (rps / base - 1) * 100, each, cpu, (cpu / baseCpu - 1) * 100, medianOf(v, 1),
+                    medianOf(v, 2), medianOf(v, 3), medianOf(v, 4));
         }
+        System.out.println("server CPU us/request: the server process's user+system CPU time (/proc/<pid>/stat) over the"
+                + " measured wrk run divided by the requests wrk completed in it; wrk shares the cores, so requests/s"
+                + " moves with the scheduler while CPU per request moves less");
     }
 
     List<Cfg> rotated(int r) {
@@ -298,21 +309,36 @@ public final class Overhead {
         return median(v);
     }
 
-    /** requests/s, p50 ms, p99 ms, RSS MiB, heap after GC MiB. */
+    /** requests/s, p50 ms, p99 ms, RSS MiB, heap after GC MiB, server CPU microseconds per request. */
     private double[] measure(String jdk, Cfg c, int seconds) throws Exception {
         int port = freePort();
         Process p = launch(jdk, c, List.of("-Xms256m", "-Xmx256m"), Integer.toString(port), "serve");
         try {
             awaitFirstResponse(p, port, c, System.nanoTime());
             wrk(port, seconds); // warm-up
+            long cpuBefore = cpuTicks(p.pid());
             String out = wrk(port, seconds);
+            long cpuTicks = cpuTicks(p.pid()) - cpuBefore;
+            double requests = number(out, "([0-9]+) requests in");
             String heap = get(port, "/heap");
             return new double[] {number(out, "Requests/sec:\\s+([0-9.]+)"), latencyMs(out, "50%"),
                 latencyMs(out, "99%"), rssKb(p.pid()) / 1024.0,
-                heap == null ? Double.NaN : Long.parseLong(heap.trim()) / 1048576.0};
+                heap == null ? Double.NaN : Long.parseLong(heap.trim()) / 1048576.0,
+                cpuTicks * 1e6 / CLOCK_TICKS / requests};
         } finally {
             stop(p);
         }
+    }
+
+    /** Linux's USER_HZ, the unit of /proc/<pid>/stat's CPU times (100 on every mainstream kernel build). */
+    private static final double CLOCK_TICKS = 100;
+
+    /** utime + stime of a process in clock ticks: fields 14 and 15 of /proc/<pid>/stat, after the command's ')'. */
+    private static long cpuTicks(long pid) throws Exception {
+        String stat = new String(java.nio.file.Files.readAllBytes(java.nio.file.Paths.get("/proc/" + pid + "/stat")),
+                StandardCharsets.US_ASCII);
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 3.. after the name: 14 and 15 are [11], [12]
     }
 
     private static String wrk(int port, int seconds) throws Exception {
