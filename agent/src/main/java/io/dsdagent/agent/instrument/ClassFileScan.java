@@ -106,7 +106,7 @@ public final class ClassFileScan {
     }
 
     /** Bytes of the constant-pool entry at {@code p}, its tag included; -1 for a tag this reader does not know. */
-    private static int entrySize(byte[] b, int p) {
+    public static int entrySize(byte[] b, int p) {
         switch (b[p] & 0xFF) {
             case 1: // Utf8
                 return 3 + u2(b, p + 1);

@@ -22,7 +22,8 @@ import java.util.List;
  * {@code loadClass} with one of its descriptors, and whose method table declares such a method
  * ({@link ClassFileScan#declaresMethod}), are parsed and rewritten (a method of that name and shape
  * outside a class loader gets the same harmless shortcut). JDK loaders are never touched: they delegate
- * to the boot loader already.
+ * to the boot loader already. The rewrite is written straight into the class file ({@link LoadClassPatch});
+ * only a class file it does not handle takes ASM ({@link LoadClassShortcut}).
  */
 public final class ClassLoaderSupport implements LoaderSupport {
     private static final byte[][] NAME = {bytes(LoadClassShortcut.NAME)};
@@ -39,7 +40,8 @@ public final class ClassLoaderSupport implements LoaderSupport {
         if (!enabled) {
             return;
         }
-        inst.addTransformer(new Transformer(), true);
+        // debug: the same transformer, measured; otherwise nothing in between
+        inst.addTransformer(Log.debugEnabled() ? new MeasuredShortcut(new Transformer()) : new Transformer(), true);
         if (lateAttach) {
             List<Class<?>> loaders = new ArrayList<Class<?>>();
             for (Class<?> c : inst.getAllLoadedClasses()) {
@@ -57,7 +59,8 @@ public final class ClassLoaderSupport implements LoaderSupport {
      * dot) in its {@code loadClass} methods; null if it declares none.
      */
     static byte[] rewrite(byte[] classFile, String prefix) {
-        return LoadClassShortcut.rewrite(classFile, prefix); // ASM is loaded only when a class needs it
+        byte[] b = LoadClassPatch.rewrite(classFile, prefix); // no ASM: the first loaders come early, on the main thread
+        return b != LoadClassPatch.UNSUPPORTED ? b : LoadClassShortcut.rewrite(classFile, prefix);
     }
 
     private static byte[] bytes(String s) {
