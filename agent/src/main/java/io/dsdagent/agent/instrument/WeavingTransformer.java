@@ -61,9 +61,11 @@ public final class WeavingTransformer implements ClassFileTransformer {
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
         try {
-            if (classfileBuffer == null || className == null || skipped(className)
-                    || !candidate(className, classfileBuffer) || LoaderVisibility.cannotSee(loader)
-                    || busy.get() != null) {
+            if (classfileBuffer == null || className == null || skipped(className)) {
+                return null;
+            }
+            weaver.seen();
+            if (!candidate(className, classfileBuffer) || LoaderVisibility.cannotSee(loader) || busy.get() != null) {
                 return null;
             }
             busy.set(Boolean.TRUE);
