@@ -4,19 +4,20 @@ import io.dsdagent.agent.instrument.LoaderVisibility;
 import io.dsdagent.agent.instrument.Resources;
 
 /**
- * Loads, links and runs ASM once on a daemon thread of its own, started as {@code premain} ends, so the
- * first class the weaver parses on an application thread does not load and verify about 30 ASM classes
- * there (issue 18: on a Spring Boot jar that thread is the main thread, half a second later). The
- * loaders an application defines first no longer need ASM ({@link LoadClassPatch}), so this thread
- * has that head start. It runs {@link LoadClassShortcut}'s ASM path on a sample loader: the same reader,
+ * Loads, links and runs ASM once on a daemon thread of its own, so the first class the weaver parses on
+ * an application thread does not load and verify about 30 ASM classes there (issue 18: on a Spring Boot
+ * jar that thread is the main thread). The weaver's {@code LazyWeaver} starts it once the application
+ * has loaded 50 classes of its own (a short {@code main} never does); the loaders an application defines
+ * first no longer need ASM ({@link LoadClassPatch}), so this thread is usually done before the first
+ * class is woven. It runs {@link LoadClassShortcut}'s ASM path on a sample loader: the same reader,
  * writer, frame and visitor classes the weaver uses, and nothing that refers to the bridge (which may
  * not be defined yet). If an application thread needs a class this thread is loading or initializing,
  * the JVM makes it wait for that one class; both threads take ASM's classes in the order ASM's own code
  * does, so they never wait on each other in a cycle. Whatever is not done when the weaver starts, the
  * weaver's thread does itself.
  *
- * <p>A daemon thread nothing waits for: a JVM that exits first (a short {@code main}) does not wait for
- * it, nor does the exit flush. A failure is silent: nothing is lost but the head start.
+ * <p>A daemon thread nothing waits for: a JVM that exits first does not wait for it, nor does the exit
+ * flush. A failure is silent: nothing is lost but the head start.
  */
 public final class AsmWarmup implements Runnable {
     static final String THREAD_NAME = "dsd-agent-warmup";
