@@ -30,6 +30,14 @@ public final class ClassLoaderSupport implements LoaderSupport {
     private static final byte[][] DESCS = {bytes(LoadClassShortcut.DESC), bytes(LoadClassShortcut.DESC_RESOLVE)};
     private static final byte[][] NONE = new byte[0][];
 
+    /** The weaving transformer after this one, whose prefilter the shortcut's walk answers too; null: none. */
+    private WeavingTransformer weaving;
+
+    @Override
+    public void shareScan(WeavingTransformer weaving) {
+        this.weaving = weaving;
+    }
+
     @Override
     public String name() {
         return "classloader";
@@ -41,7 +49,7 @@ public final class ClassLoaderSupport implements LoaderSupport {
             return;
         }
         // debug: the same transformer, measured; otherwise nothing in between
-        inst.addTransformer(Log.debugEnabled() ? new MeasuredShortcut(new Transformer()) : new Transformer(), true);
+        inst.addTransformer(Log.debugEnabled() ? new MeasuredShortcut(new Transformer(weaving)) : new Transformer(weaving), true);
         if (lateAttach) {
             List<Class<?>> loaders = new ArrayList<Class<?>>();
             for (Class<?> c : inst.getAllLoadedClasses()) {
@@ -68,11 +76,18 @@ public final class ClassLoaderSupport implements LoaderSupport {
     }
 
     static final class Transformer implements ClassFileTransformer {
+        private final WeavingTransformer weaving;
+
+        Transformer(WeavingTransformer weaving) {
+            this.weaving = weaving;
+        }
+
         @Override
         public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain pd,
                                 byte[] classFile) {
             if (className == null || classFile == null || WeavingTransformer.ignored(className)
-                    || !ClassFileScan.mentionsAny(classFile, NAME, NONE)
+                    || !(weaving != null ? weaving.mentionsSharing(classFile, NAME) // one walk for both
+                            : ClassFileScan.mentionsAny(classFile, NAME, NONE))
                     || !ClassFileScan.mentionsAny(classFile, DESCS, NONE)
                     // a class that calls loadClass names it too: rewrite only one that declares it
                     || !ClassFileScan.declaresMethod(classFile, NAME[0], DESCS)) {
