@@ -10,14 +10,30 @@ public final class ClassFileScan {
     private ClassFileScan() {
     }
 
+    /** The answer of {@link #mentions} for each of its two questions. */
+    public static final int FIRST = 1;
+    public static final int SECOND = 2;
+
     /**
      * True if an entry equals one of {@code wanted}, or starts with one of {@code prefixes}; also true for
      * bytes that do not parse (the full matcher decides then).
      */
     public static boolean mentionsAny(byte[] b, byte[][] wanted, byte[][] prefixes) {
+        return mentions(b, NONE, wanted, prefixes) != 0;
+    }
+
+    /**
+     * Two questions in one walk of the constant pool: {@link #FIRST} is set if an entry equals one of
+     * {@code first}; {@link #SECOND} if one equals one of {@code second} or starts with one of
+     * {@code secondPrefixes}. Both for bytes that do not parse. Two transformers that each walked every
+     * class's constant pool (the loadClass shortcut and the weaver's prefilter) share one walk this way.
+     */
+    public static int mentions(byte[] b, byte[][] first, byte[][] second, byte[][] secondPrefixes) {
         if (!isClassFile(b)) {
-            return true;
+            return FIRST | SECOND;
         }
+        int found = 0;
+        int all = (first.length > 0 ? FIRST : 0) | (second.length + secondPrefixes.length > 0 ? SECOND : 0);
         int count = u2(b, 8);
         int p = 10;
         try {
@@ -26,20 +42,19 @@ public final class ClassFileScan {
                 if (tag == 1) { // Utf8
                     int len = u2(b, p + 1);
                     int start = p + 3;
-                    for (byte[] w : wanted) {
-                        if (w.length == len && equal(b, start, w)) {
-                            return true;
-                        }
+                    if ((found & FIRST) == 0 && any(b, start, len, first)) {
+                        found |= FIRST;
                     }
-                    for (byte[] w : prefixes) {
-                        if (w.length <= len && equal(b, start, w)) {
-                            return true;
-                        }
+                    if ((found & SECOND) == 0 && (any(b, start, len, second) || anyPrefix(b, start, len, secondPrefixes))) {
+                        found |= SECOND;
+                    }
+                    if (found == all && all != 0) {
+                        return found;
                     }
                 }
                 int size = entrySize(b, p);
                 if (size < 0) {
-                    return true;
+                    return FIRST | SECOND;
                 }
                 p += size;
                 if (tag == 5 || tag == 6) { // Long, Double take two slots
@@ -47,7 +62,27 @@ public final class ClassFileScan {
                 }
             }
         } catch (ArrayIndexOutOfBoundsException e) {
-            return true;
+            return FIRST | SECOND;
+        }
+        return found;
+    }
+
+    private static final byte[][] NONE = new byte[0][];
+
+    private static boolean any(byte[] b, int start, int len, byte[][] wanted) {
+        for (byte[] w : wanted) {
+            if (w.length == len && equal(b, start, w)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyPrefix(byte[] b, int start, int len, byte[][] prefixes) {
+        for (byte[] w : prefixes) {
+            if (w.length <= len && equal(b, start, w)) {
+                return true;
+            }
         }
         return false;
     }
@@ -106,7 +141,7 @@ public final class ClassFileScan {
     }
 
     /** Bytes of the constant-pool entry at {@code p}, its tag included; -1 for a tag this reader does not know. */
-    private static int entrySize(byte[] b, int p) {
+    public static int entrySize(byte[] b, int p) {
         switch (b[p] & 0xFF) {
             case 1: // Utf8
                 return 3 + u2(b, p + 1);

@@ -81,6 +81,7 @@ public final class Instrumenter {
         }
         for (LoaderSupport l : LOADERS) {
             try {
+                l.shareScan(t);
                 l.install(inst, config, config.instrumentationEnabled(l.name()), lateAttach);
             } catch (Throwable e) {
                 Log.warn("could not let " + l.name() + " class loaders see the agent's bridge: " + e);

@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument;
 
 import io.dsdagent.agent.config.Config;
+import io.dsdagent.agent.instrument.classloader.AsmWarmup;
 import io.dsdagent.agent.log.Log;
 
 import java.lang.instrument.Instrumentation;
@@ -20,6 +21,8 @@ import java.util.List;
  * line, and nothing is woven.
  */
 final class LazyWeaver {
+    /** Classes examined before ASM is loaded ahead of the weaver ({@link #seen}). */
+    static final int WARM_AFTER = 50;
     private final Instrumentation inst;
     private final List<InstrumentationModule> modules;
     private final Config config;
@@ -27,6 +30,11 @@ final class LazyWeaver {
     private volatile Weaver weaver;
     /** Guarded by {@code this}. */
     private boolean made;
+    /** Classes the transformer examined; racy: a lost count only delays the warm-up a little. */
+    private int seen;
+    private volatile boolean warming;
+    /** The warm-up thread once started (tests); guarded by {@code this}. */
+    Thread warmup;
 
     /** A weaver that exists already (tests, and transformers built from prepared modules). */
     LazyWeaver(Weaver weaver) {
@@ -40,6 +48,26 @@ final class LazyWeaver {
         this.modules = modules;
         this.config = config;
         this.services = services;
+    }
+
+    /**
+     * Called for every class the transformer examines (JDK and agent classes are not): the
+     * {@value #WARM_AFTER}th starts loading ASM on a thread of its own ({@link AsmWarmup}), so the first
+     * class the weaver parses does not load it on the application's thread. An application that loads
+     * fewer classes (a short {@code main}) never pays for it; a Spring Boot jar reaches that count with
+     * its launcher's classes, a few hundred milliseconds before the first class is woven.
+     */
+    void seen() {
+        if (!warming && ++seen >= WARM_AFTER) {
+            startWarmup();
+        }
+    }
+
+    private synchronized void startWarmup() {
+        if (!warming && !made && inst != null) {
+            warmup = AsmWarmup.start();
+        }
+        warming = true;
     }
 
     /** The weaver; null when there is nothing to weave (no module prepared, or the agent could not start). */

@@ -19,4 +19,12 @@ public interface LoaderSupport {
 
     /** Arranges visibility, before any class is woven; {@code enabled}: its switch is on. */
     void install(Instrumentation inst, Config config, boolean enabled, boolean lateAttach);
+
+    /**
+     * Called before {@link #install} with the weaving transformer that follows this support's in the
+     * chain: a support that walks every class's constant pool may answer its prefilter in the same walk
+     * ({@link WeavingTransformer#mentionsSharing}).
+     */
+    default void shareScan(WeavingTransformer weaving) {
+    }
 }

@@ -147,4 +147,29 @@ class ClassFileScanTest {
         }
         return sb.toString();
     }
+
+    @Test
+    void oneWalkAnswersBothQuestionsAsTwoWalksWould() {
+        byte[][] name = bytes("loadClass");
+        byte[][] wanted = bytes("Lio/dsdagent/annotation/Timed;");
+        byte[][] prefixes = bytes("(Ljakarta/servlet/ServletRequest;");
+        String[][] pools = {
+            {"run"},
+            {"loadClass"},
+            {"Lio/dsdagent/annotation/Timed;"},
+            {"(Ljakarta/servlet/ServletRequest;Ljakarta/servlet/ServletResponse;)V", "x"},
+            {"Lio/dsdagent/annotation/Timed;", "loadClass"}, // the second question found first: both still answered
+            {"loadClass", "(Ljakarta/servlet/ServletRequest;)V"},
+            {"loadClas", "Lio/dsdagent/annotation/Timed"},
+        };
+        for (String[] pool : pools) {
+            byte[] c = classWith(pool);
+            int both = ClassFileScan.mentions(c, name, wanted, prefixes);
+            String what = String.join(",", pool);
+            assertEquals(ClassFileScan.mentionsAny(c, name, new byte[0][]), (both & ClassFileScan.FIRST) != 0, what);
+            assertEquals(ClassFileScan.mentionsAny(c, wanted, prefixes), (both & ClassFileScan.SECOND) != 0, what);
+        }
+        assertEquals(ClassFileScan.FIRST | ClassFileScan.SECOND, ClassFileScan.mentions(new byte[] {1, 2}, name, wanted, prefixes),
+                "bytes that do not parse: both, as mentionsAny");
+    }
 }

@@ -22,12 +22,21 @@ import java.util.List;
  * {@code loadClass} with one of its descriptors, and whose method table declares such a method
  * ({@link ClassFileScan#declaresMethod}), are parsed and rewritten (a method of that name and shape
  * outside a class loader gets the same harmless shortcut). JDK loaders are never touched: they delegate
- * to the boot loader already.
+ * to the boot loader already. The rewrite is written straight into the class file ({@link LoadClassPatch});
+ * only a class file it does not handle takes ASM ({@link LoadClassShortcut}).
  */
 public final class ClassLoaderSupport implements LoaderSupport {
     private static final byte[][] NAME = {bytes(LoadClassShortcut.NAME)};
     private static final byte[][] DESCS = {bytes(LoadClassShortcut.DESC), bytes(LoadClassShortcut.DESC_RESOLVE)};
     private static final byte[][] NONE = new byte[0][];
+
+    /** The weaving transformer after this one, whose prefilter the shortcut's walk answers too; null: none. */
+    private WeavingTransformer weaving;
+
+    @Override
+    public void shareScan(WeavingTransformer weaving) {
+        this.weaving = weaving;
+    }
 
     @Override
     public String name() {
@@ -39,7 +48,8 @@ public final class ClassLoaderSupport implements LoaderSupport {
         if (!enabled) {
             return;
         }
-        inst.addTransformer(new Transformer(), true);
+        // debug: the same transformer, measured; otherwise nothing in between
+        inst.addTransformer(Log.debugEnabled() ? new MeasuredShortcut(new Transformer(weaving)) : new Transformer(weaving), true);
         if (lateAttach) {
             List<Class<?>> loaders = new ArrayList<Class<?>>();
             for (Class<?> c : inst.getAllLoadedClasses()) {
@@ -57,7 +67,8 @@ public final class ClassLoaderSupport implements LoaderSupport {
      * dot) in its {@code loadClass} methods; null if it declares none.
      */
     static byte[] rewrite(byte[] classFile, String prefix) {
-        return LoadClassShortcut.rewrite(classFile, prefix); // ASM is loaded only when a class needs it
+        byte[] b = LoadClassPatch.rewrite(classFile, prefix); // no ASM: the first loaders come early, on the main thread
+        return b != LoadClassPatch.UNSUPPORTED ? b : LoadClassShortcut.rewrite(classFile, prefix);
     }
 
     private static byte[] bytes(String s) {
@@ -65,11 +76,18 @@ public final class ClassLoaderSupport implements LoaderSupport {
     }
 
     static final class Transformer implements ClassFileTransformer {
+        private final WeavingTransformer weaving;
+
+        Transformer(WeavingTransformer weaving) {
+            this.weaving = weaving;
+        }
+
         @Override
         public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain pd,
                                 byte[] classFile) {
             if (className == null || classFile == null || WeavingTransformer.ignored(className)
-                    || !ClassFileScan.mentionsAny(classFile, NAME, NONE)
+                    || !(weaving != null ? weaving.mentionsSharing(classFile, NAME) // one walk for both
+                            : ClassFileScan.mentionsAny(classFile, NAME, NONE))
                     || !ClassFileScan.mentionsAny(classFile, DESCS, NONE)
                     // a class that calls loadClass names it too: rewrite only one that declares it
                     || !ClassFileScan.declaresMethod(classFile, NAME[0], DESCS)) {

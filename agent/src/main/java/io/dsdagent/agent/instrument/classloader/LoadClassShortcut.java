@@ -18,6 +18,9 @@ import org.objectweb.asm.Opcodes;
  *
  * <p>Guarded: a failure of the shortcut (a security manager refusing the boot lookup, say) is caught
  * and the loader's own code runs as before. Every other name costs one {@code startsWith}.
+ *
+ * <p>{@link LoadClassPatch} writes the same bytes without ASM and is tried first; this visitor does the
+ * class files it leaves (type annotations in the code, say), and {@link AsmWarmup} runs it to load ASM.
  */
 final class LoadClassShortcut extends PrologueVisitor {
     static final String NAME = "loadClass";

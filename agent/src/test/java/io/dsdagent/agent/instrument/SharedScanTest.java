@@ -1,0 +1,77 @@
+package io.dsdagent.agent.instrument;
+
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Opcodes;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The loadClass shortcut's walk answers the weaver's prefilter too: the weaving transformer takes that
+ * answer for the very class file the shortcut walked, and walks any other itself.
+ */
+class SharedScanTest {
+    private static final String TRIGGER = "Lio/dsdagent/annotation/Timed;";
+    private static final byte[][] NAME = {"loadClass".getBytes(StandardCharsets.UTF_8)};
+
+    private static byte[] classWith(String... utf8) {
+        ClassWriter w = new ClassWriter(0);
+        w.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, "x/Shared", null, "java/lang/Object", null);
+        for (String s : utf8) {
+            w.newUTF8(s);
+        }
+        w.visitEnd();
+        return w.toByteArray();
+    }
+
+    private static WeavingTransformer transformer() {
+        return Instrumenter.transformer(Collections.singletonList(TRIGGER), new Weaver(Collections.emptyList()));
+    }
+
+    @Test
+    void theShortcutsWalkAnswersBothAndTheWeaverTakesItsAnswer() {
+        WeavingTransformer t = transformer();
+        byte[] c = classWith(TRIGGER, "loadClass");
+        assertTrue(t.mentionsSharing(c, NAME));
+        // the bytes no longer name the trigger: only the shared answer can still say they did
+        byte[] original = c.clone();
+        int at = indexOf(c, TRIGGER.getBytes(StandardCharsets.UTF_8));
+        c[at + 1] = 'X';
+        assertTrue(t.candidate("x/Shared", c), "the answer of the walk the shortcut made");
+        assertFalse(t.candidate("x/Shared", c.clone()), "another array: walked again");
+        assertTrue(t.candidate("x/Shared", original));
+    }
+
+    @Test
+    void aClassThatMentionsNeitherIsRejectedByBoth() {
+        WeavingTransformer t = transformer();
+        byte[] c = classWith("run");
+        assertFalse(t.mentionsSharing(c, NAME));
+        assertFalse(t.candidate("x/Shared", c));
+    }
+
+    @Test
+    void aClassLoadedMeanwhileReplacesTheAnswerAndTheFirstIsWalkedAgain() {
+        WeavingTransformer t = transformer();
+        byte[] first = classWith(TRIGGER);
+        byte[] second = classWith("run");
+        assertFalse(t.mentionsSharing(first, NAME));
+        assertFalse(t.mentionsSharing(second, NAME));
+        assertTrue(t.candidate("x/Shared", first));
+        assertFalse(t.candidate("x/Shared", second));
+    }
+
+    private static int indexOf(byte[] b, byte[] w) {
+        for (int i = 0; i + w.length <= b.length; i++) {
+            if (Arrays.equals(Arrays.copyOfRange(b, i, i + w.length), w)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
+    }
+}
