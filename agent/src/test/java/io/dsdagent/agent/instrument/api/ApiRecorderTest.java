@@ -7,6 +7,7 @@ import io.dsdagent.agent.testing.Allocations;
 import io.dsdagent.bootstrap.Sink;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +20,8 @@ class ApiRecorderTest {
 
     /** Cap 16 with no floors (the API may take all 16), eviction after one idle flush. */
     private final Registry registry = new Registry(16, 0, 1, 2, List.of());
-    private final ApiRecorder api = new ApiRecorder(new Recorder(registry, telemetry, 2, 1 << 16), telemetry);
+    private final Recorder recorder = new Recorder(registry, telemetry, 2, 1 << 16);
+    private final ApiRecorder api = new ApiRecorder(recorder, telemetry);
 
     private void idleFlush() {
         for (int slot = 0; slot < registry.size(); slot++) {
@@ -62,6 +64,36 @@ class ApiRecorderTest {
         int renewed = api.resolve(Registry.COUNT, "c", new String[0]);
         assertNotEquals(id, renewed);
         assertEquals(Sink.TAKEN, api.tryCount(renewed, 1));
+        assertEquals(0, telemetry.totalDropped());
+    }
+
+    @Test
+    void anEvictedTimerIdIsAskedToRenewAndNeverRecordsIntoItsReusedSlot() {
+        int id = api.resolve(Registry.TIMER, "t", new String[0]);
+        int slot = registry.live(id);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Sink.TAKEN, api.tryRecordNanos(id, 1));
+        }
+        assertEquals(3, recorder.drainFull((ids, values, refs, size) -> { }));
+        idleFlush(); // evicted: the slot goes into quarantine
+        assertEquals(Sink.STALE, api.tryRecordNanos(id, 2));
+        idleFlush(); // the slot is free: the next context takes it, with the next generation
+        int other = api.resolve(Registry.HISTOGRAM, "h", new String[0]);
+        assertEquals(slot, registry.live(other), "the premise: the evicted timer's slot was reused");
+        assertEquals(Sink.STALE, api.tryRecordNanos(id, 3));
+        assertEquals(Sink.STALE, api.tryRecord(id, 3.0));
+        assertEquals(Sink.TAKEN, api.tryRecord(other, 5.0));
+        List<Long> intoSlot = new ArrayList<>();
+        recorder.drainFull((ids, values, refs, size) -> {
+            for (int i = 0; i < size; i++) {
+                assertEquals(slot, ids[i]);
+                intoSlot.add(values[i]);
+            }
+        });
+        assertEquals(List.of(Double.doubleToRawLongBits(5.0)), intoSlot, "only the new context's value");
+        int renewed = api.resolve(Registry.TIMER, "t", new String[0]);
+        assertNotEquals(id, renewed);
+        assertEquals(Sink.TAKEN, api.tryRecordNanos(renewed, 4));
         assertEquals(0, telemetry.totalDropped());
     }
 
