@@ -1,22 +1,21 @@
 package io.dsdagent.agent.instrument;
 
 import io.dsdagent.agent.log.Log;
+import io.dsdagent.bootstrap.Hook;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
  * The container hooks behind {@code Bridge.hookEnter}/{@code hookExit}. A hook is a small agent class
- * compiled against a container API (servlet, Jetty, Undertow) with static {@code enter(Object, Object)}
- * and/or {@code exit(int, Object, Object, Object, Throwable)}. It cannot live in the agent's loader
+ * compiled against a container API (servlet, Jetty, Undertow) that extends the bridge's {@link Hook}
+ * and overrides {@code enter(Object, Object)} and/or {@code exit(int, Object, Object, Object, Throwable)}. It cannot live in the agent's loader
  * (no container API there) nor be woven into application classes, so it is defined, once per API
  * copy, in a child loader of the loader of its <em>anchor</em>: an API type the woven method's argument
  * (or return value) is an instance of, so the hook links against exactly the API the application uses.
  *
- * <p>Per call: one {@link ClassValue} lookup on the argument's class and one {@code invokeExact}; no
+ * <p>Per call: one {@link ClassValue} lookup on the argument's class and one virtual call on the hook
+ * (made once per API copy; not a method handle, which the JIT cannot inline when it is not a constant); no
  * allocation, no lock. Hook classes and handles hang off the classes they serve ({@link ClassValue}),
  * so an undeployed webapp's loader is not kept alive by the agent.
  */
@@ -26,9 +25,6 @@ public final class HookTable {
     public static final int FROM_B = 1;
     public static final int FROM_RETURN = 2;
     private static final int MAX = 64;
-    private static final MethodType ENTER = MethodType.methodType(int.class, Object.class, Object.class);
-    private static final MethodType EXIT = MethodType.methodType(void.class, int.class, Object.class, Object.class,
-            Object.class, Throwable.class);
     private static final Def[] DEFS = new Def[MAX];
     private static volatile int size;
 
@@ -61,8 +57,7 @@ public final class HookTable {
         if (anchor == null) {
             return 0;
         }
-        Handles h = d.byClass.get(anchor.getClass());
-        return h.enter == null ? 0 : (int) h.enter.invokeExact(a, b);
+        return d.byClass.get(anchor.getClass()).enter(a, b);
     }
 
     /** {@code Bridge.hookExit}: the hook's exit, if it has one and can be linked. */
@@ -72,51 +67,40 @@ public final class HookTable {
         if (anchor == null) {
             return;
         }
-        Handles h = d.byClass.get(anchor.getClass());
-        if (h.exit != null) {
-            h.exit.invokeExact(code, a, b, returned, thrown);
-        }
+        d.byClass.get(anchor.getClass()).exit(code, a, b, returned, thrown);
     }
 
     private static Def def(int id) {
         return id >= 0 && id < size ? DEFS[id] : null;
     }
 
-    /** A hook's linked handles for one API copy; {@link #NONE} when it cannot be linked. */
-    static final class Handles {
-        static final Handles NONE = new Handles(null, null);
-        final MethodHandle enter;
-        final MethodHandle exit;
-
-        Handles(MethodHandle enter, MethodHandle exit) {
-            this.enter = enter;
-            this.exit = exit;
-        }
-    }
+    /** What an anchor class gets when its hook cannot be linked: the defaults, which do nothing. */
+    static final Hook NONE = new Hook() {
+    };
 
     static final class Def {
         final String hookClass;
         final String anchorType;
         final int from;
-        /** Handles by the anchor object's concrete class (what each call looks up). */
-        final ClassValue<Handles> byClass = new ClassValue<Handles>() {
+        /** The hook by the anchor object's concrete class (what each call looks up). */
+        final ClassValue<Hook> byClass = new ClassValue<Hook>() {
             @Override
-            protected Handles computeValue(Class<?> c) {
+            protected Hook computeValue(Class<?> c) {
                 Class<?> anchor = find(c, anchorType, new HashSet<Class<?>>());
-                return anchor == null ? Handles.NONE : byAnchor.get(anchor);
+                return anchor == null ? NONE : byAnchor.get(anchor);
             }
         };
-        /** Handles by anchor type: one hook class per API copy. */
-        final ClassValue<Handles> byAnchor = new ClassValue<Handles>() {
+        /** The hook by anchor type: one hook class, and one instance of it, per API copy. */
+        final ClassValue<Hook> byAnchor = new ClassValue<Hook>() {
             @Override
-            protected Handles computeValue(Class<?> anchor) {
+            protected Hook computeValue(Class<?> anchor) {
                 try {
                     return link(anchor);
                 } catch (Throwable t) {
                     Log.warnOnce("hook-" + hookClass + "-" + anchor.getClassLoader(), "cannot link " + hookClass
                             + " to " + anchor.getName() + " of " + anchor.getClassLoader() + ": " + t
                             + "; those calls are not measured");
-                    return Handles.NONE;
+                    return NONE;
                 }
             }
         };
@@ -127,23 +111,13 @@ public final class HookTable {
             this.from = from;
         }
 
-        private Handles link(Class<?> anchor) throws Exception {
+        private Hook link(Class<?> anchor) throws Exception {
             ClassLoader parent = anchor.getClassLoader();
             if (parent == null) { // a JDK API in the boot loader (JDK 8): the agent's loader sees it and the bridge
                 parent = HookTable.class.getClassLoader();
             }
             Class<?> c = HookLoader.define(parent, hookClass);
-            MethodHandles.Lookup l = MethodHandles.publicLookup();
-            return new Handles(find(l, c, "enter", ENTER), find(l, c, "exit", EXIT));
-        }
-
-        private static MethodHandle find(MethodHandles.Lookup l, Class<?> c, String name, MethodType t)
-                throws IllegalAccessException {
-            try {
-                return l.findStatic(c, name, t);
-            } catch (NoSuchMethodException e) {
-                return null;
-            }
+            return c.asSubclass(Hook.class).getConstructor().newInstance();
         }
 
         /** {@code c} or its nearest super class or interface named {@code name}; null if none. */

@@ -3,6 +3,7 @@ package io.dsdagent.agent.instrument.httpserver;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import io.dsdagent.bootstrap.Bridge;
+import io.dsdagent.bootstrap.Hook;
 import io.dsdagent.bootstrap.HttpNesting;
 
 /**
@@ -13,15 +14,18 @@ import io.dsdagent.bootstrap.HttpNesting;
  * the headers went out is a 500 (the server closes the connection). Route: the context's path, a
  * template the application registered, never the request's path.
  */
-public final class HttpServerHook {
-    private HttpServerHook() {
+public final class HttpServerHook extends Hook {
+    /** Made by the hook table, once per API copy. */
+    public HttpServerHook() {
     }
 
-    public static int enter(Object exchange, Object unused) {
+    @Override
+    public int enter(Object exchange, Object unused) {
         return HttpNesting.enter(true, true);
     }
 
-    public static void exit(int code, Object exchange, Object unused, Object returned, Throwable thrown) {
+    @Override
+    public void exit(int code, Object exchange, Object unused, Object returned, Throwable thrown) {
         try {
             if (HttpNesting.exit(code) == HttpNesting.RECORD) {
                 HttpExchange x = (HttpExchange) exchange;

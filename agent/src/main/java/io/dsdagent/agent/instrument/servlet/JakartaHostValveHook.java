@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument.servlet;
 
 import io.dsdagent.bootstrap.Bridge;
+import io.dsdagent.bootstrap.Hook;
 import io.dsdagent.bootstrap.HttpNesting;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
@@ -12,11 +13,13 @@ import jakarta.servlet.http.HttpServletResponse;
  * requests no servlet or filter sees (an unmapped path answered 404 by the context valve). Counts a
  * request only if no servlet/filter entry inside it did.
  */
-public final class JakartaHostValveHook {
-    private JakartaHostValveHook() {
+public final class JakartaHostValveHook extends Hook {
+    /** Made by the hook table, once per API copy. */
+    public JakartaHostValveHook() {
     }
 
-    public static int enter(Object request, Object unused) {
+    @Override
+    public int enter(Object request, Object unused) {
         try {
             HttpServletRequest req = (HttpServletRequest) request;
             // Tomcat runs an async dispatch through the pipeline while the request still says REQUEST;
@@ -29,7 +32,8 @@ public final class JakartaHostValveHook {
         }
     }
 
-    public static void exit(int code, Object request, Object response, Object returned, Throwable thrown) {
+    @Override
+    public void exit(int code, Object request, Object response, Object returned, Throwable thrown) {
         try {
             if (HttpNesting.exit(code) == HttpNesting.RECORD) {
                 HttpServletRequest req = (HttpServletRequest) request;

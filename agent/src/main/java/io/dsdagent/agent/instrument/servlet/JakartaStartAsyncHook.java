@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument.servlet;
 
 import io.dsdagent.bootstrap.Bridge;
+import io.dsdagent.bootstrap.Hook;
 import io.dsdagent.bootstrap.HttpNesting;
 import jakarta.servlet.AsyncContext;
 
@@ -10,11 +11,13 @@ import jakarta.servlet.AsyncContext;
  * The hook's loader defines this whole package next to the container's servlet API, so the hook
  * creates its {@link JakartaAsyncListener} itself: one object per async request, no agent round trip.
  */
-public final class JakartaStartAsyncHook {
-    private JakartaStartAsyncHook() {
+public final class JakartaStartAsyncHook extends Hook {
+    /** Made by the hook table, once per API copy. */
+    public JakartaStartAsyncHook() {
     }
 
-    public static void exit(int code, Object a, Object b, Object returned, Throwable thrown) {
+    @Override
+    public void exit(int code, Object a, Object b, Object returned, Throwable thrown) {
         try {
             AsyncContext ac = (AsyncContext) returned;
             if (ac != null && HttpNesting.asyncStarting()) {

@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument.servlet;
 
 import io.dsdagent.bootstrap.Bridge;
+import io.dsdagent.bootstrap.Hook;
 import io.dsdagent.bootstrap.HttpNesting;
 import javax.servlet.DispatcherType;
 import javax.servlet.ServletException;
@@ -16,11 +17,13 @@ import javax.servlet.http.MappingMatch;
  * request's first dispatch records it (unless startAsync attached a completion listener, which then
  * does). Defined next to the container's servlet API (see {@code HookTable}); never throws.
  */
-public final class JavaxServletHook {
-    private JavaxServletHook() {
+public final class JavaxServletHook extends Hook {
+    /** Made by the hook table, once per API copy. */
+    public JavaxServletHook() {
     }
 
-    public static int enter(Object request, Object unused) {
+    @Override
+    public int enter(Object request, Object unused) {
         try {
             ServletRequest req = (ServletRequest) request;
             return HttpNesting.enter(false, req instanceof HttpServletRequest
@@ -31,7 +34,8 @@ public final class JavaxServletHook {
         }
     }
 
-    public static void exit(int code, Object req, Object resp, Object returned, Throwable thrown) {
+    @Override
+    public void exit(int code, Object req, Object resp, Object returned, Throwable thrown) {
         try {
             if (HttpNesting.exit(code) == HttpNesting.RECORD && resp instanceof HttpServletResponse) {
                 HttpServletRequest r = (HttpServletRequest) req;

@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument.servlet;
 
 import io.dsdagent.bootstrap.Bridge;
+import io.dsdagent.bootstrap.Hook;
 import io.dsdagent.bootstrap.HttpNesting;
 import javax.servlet.AsyncContext;
 import javax.servlet.AsyncListener;
@@ -13,11 +14,12 @@ import javax.servlet.http.HttpServletRequest;
  * creates its listener itself: {@link JavaxAsyncListener} where the API has Servlet 4.0's mapping API,
  * else {@link Javax3AsyncListener}, which never links against it. One object per async request.
  */
-public final class JavaxStartAsyncHook {
+public final class JavaxStartAsyncHook extends Hook {
     /** Whether this copy of the API has Servlet 4.0's mapping API (the listener then reads the route itself). */
     private static final boolean MAPPING_API = hasMappingApi();
 
-    private JavaxStartAsyncHook() {
+    /** Made by the hook table, once per API copy. */
+    public JavaxStartAsyncHook() {
     }
 
     private static boolean hasMappingApi() {
@@ -26,7 +28,8 @@ public final class JavaxStartAsyncHook {
         return l == null ? ClassLoader.getSystemResource(res) != null : l.getResource(res) != null;
     }
 
-    public static void exit(int code, Object a, Object b, Object returned, Throwable thrown) {
+    @Override
+    public void exit(int code, Object a, Object b, Object returned, Throwable thrown) {
         try {
             AsyncContext ac = (AsyncContext) returned;
             if (ac != null && HttpNesting.asyncStarting()) {

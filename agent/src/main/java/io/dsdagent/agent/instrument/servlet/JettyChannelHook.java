@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument.servlet;
 
 import io.dsdagent.bootstrap.Bridge;
+import io.dsdagent.bootstrap.Hook;
 import io.dsdagent.bootstrap.HttpNesting;
 
 import java.lang.invoke.MethodHandle;
@@ -14,7 +15,7 @@ import java.lang.invoke.MethodType;
  * method but not the servlet API (javax or jakarta), so this hook reaches the request and response through
  * Jetty's own classes, looked up once per Jetty copy from the loader it is defined next to.
  */
-public final class JettyChannelHook {
+public final class JettyChannelHook extends Hook {
     private static final MethodHandle REQUEST;
     private static final MethodHandle RESPONSE;
     private static final MethodHandle HANDLED;
@@ -48,7 +49,8 @@ public final class JettyChannelHook {
         COMMITTED = h[5];
     }
 
-    private JettyChannelHook() {
+    /** Made by the hook table, once per API copy. */
+    public JettyChannelHook() {
     }
 
     /** {@code owner.name()} as a handle taking an {@code Object} and returning {@code type} (Object if a reference). */
@@ -58,11 +60,13 @@ public final class JettyChannelHook {
         return m.asType(MethodType.methodType(type.isPrimitive() ? type : Object.class, Object.class));
     }
 
-    public static int enter(Object channel, Object unused) {
+    @Override
+    public int enter(Object channel, Object unused) {
         return COMMITTED == null ? HttpNesting.UNTRACKED : HttpNesting.enter(true, true);
     }
 
-    public static void exit(int code, Object channel, Object unused, Object returned, Throwable thrown) {
+    @Override
+    public void exit(int code, Object channel, Object unused, Object returned, Throwable thrown) {
         try {
             if (HttpNesting.exit(code) == HttpNesting.RECORD) {
                 Object req = (Object) REQUEST.invokeExact(channel);

@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument.servlet;
 
 import io.dsdagent.bootstrap.Bridge;
+import io.dsdagent.bootstrap.Hook;
 import io.dsdagent.bootstrap.HttpNesting;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -10,15 +11,18 @@ import org.eclipse.jetty.server.Response;
  * (no context matched: Jetty answers 404 when it returns false). Counts a request only if no
  * servlet/filter entry inside it did.
  */
-public final class JettyServerHook {
-    private JettyServerHook() {
+public final class JettyServerHook extends Hook {
+    /** Made by the hook table, once per API copy. */
+    public JettyServerHook() {
     }
 
-    public static int enter(Object request, Object response) {
+    @Override
+    public int enter(Object request, Object response) {
         return HttpNesting.enter(true, true);
     }
 
-    public static void exit(int code, Object request, Object response, Object returned, Throwable thrown) {
+    @Override
+    public void exit(int code, Object request, Object response, Object returned, Throwable thrown) {
         try {
             if (HttpNesting.exit(code) == HttpNesting.RECORD) {
                 Request req = (Request) request;

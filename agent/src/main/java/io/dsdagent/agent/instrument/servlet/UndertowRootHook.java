@@ -1,6 +1,7 @@
 package io.dsdagent.agent.instrument.servlet;
 
 import io.dsdagent.bootstrap.Bridge;
+import io.dsdagent.bootstrap.Hook;
 import io.dsdagent.bootstrap.HttpNesting;
 import io.undertow.server.HttpServerExchange;
 
@@ -10,15 +11,18 @@ import io.undertow.server.HttpServerExchange;
  * to another thread (which enters here again; {@code HttpServerExchange.dispatch} calls
  * {@code Bridge.httpHandedOff}) and its response is complete.
  */
-public final class UndertowRootHook {
-    private UndertowRootHook() {
+public final class UndertowRootHook extends Hook {
+    /** Made by the hook table, once per API copy. */
+    public UndertowRootHook() {
     }
 
-    public static int enter(Object exchange, Object unused) {
+    @Override
+    public int enter(Object exchange, Object unused) {
         return HttpNesting.enter(true, true);
     }
 
-    public static void exit(int code, Object exchange, Object unused, Object returned, Throwable thrown) {
+    @Override
+    public void exit(int code, Object exchange, Object unused, Object returned, Throwable thrown) {
         try {
             HttpServerExchange x = (HttpServerExchange) exchange;
             if (HttpNesting.exit(code) == HttpNesting.RECORD && x.isResponseComplete()) {
