@@ -9,15 +9,16 @@ import java.util.Set;
 /**
  * The container hooks behind {@code Bridge.hookEnter}/{@code hookExit}. A hook is a small agent class
  * compiled against a container API (servlet, Jetty, Undertow) that extends the bridge's {@link Hook}
- * and overrides {@code enter(Object, Object)} and/or {@code exit(int, Object, Object, Object, Throwable)}. It cannot live in the agent's loader
- * (no container API there) nor be woven into application classes, so it is defined, once per API
- * copy, in a child loader of the loader of its <em>anchor</em>: an API type the woven method's argument
- * (or return value) is an instance of, so the hook links against exactly the API the application uses.
+ * and overrides {@code enter(Object, Object)} and/or {@code exit(int, Object, Object, Object, Throwable)}.
+ * It cannot live in the agent's loader (no container API there) nor be woven into application classes,
+ * so it is defined, once per API copy, in a child loader of the loader of its <em>anchor</em>: an API
+ * type the woven method's argument (or return value) is an instance of, so the hook links against
+ * exactly the API the application uses.
  *
  * <p>Per call: one {@link ClassValue} lookup on the argument's class and one virtual call on the hook
- * (made once per API copy; not a method handle, which the JIT cannot inline when it is not a constant); no
- * allocation, no lock. Hook classes and handles hang off the classes they serve ({@link ClassValue}),
- * so an undeployed webapp's loader is not kept alive by the agent.
+ * (made once per API copy; not a method handle, which the JIT cannot inline when it is not a constant);
+ * no allocation, no lock. Hook classes and their instances hang off the classes they serve
+ * ({@link ClassValue}), so an undeployed webapp's loader is not kept alive by the agent.
  */
 public final class HookTable {
     /** Where the anchor object comes from. */

@@ -4,9 +4,10 @@ package io.dsdagent.agent.record;
  * A context identity kept by the agent's instrumentation (an annotated method's outcome, an HTTP tag
  * combination) together with the id it has now. {@link #slot} is one compare while no context was
  * evicted since it last checked its id (the registry's eviction count, read once per call, against
- * the count it saw then: a slot and that count in one word), else the generation check; after the context was evicted (idle) it registers again, paying one lookup on that
- * call only; while its source has no room under the cap it costs a flag read and the caller drops the
- * sample (counted as {@code context_cap}), and it registers again once there is room.
+ * the count it saw then: a slot and that count in one word), else the generation check; after the
+ * context was evicted (idle) it registers again, paying one lookup on that call only; while its source
+ * has no room under the cap it costs a flag read and the caller drops the sample (counted as
+ * {@code context_cap}), and it registers again once there is room.
  *
  * <p>Holds only strings: never an application class or loader.
  */

@@ -53,12 +53,13 @@ final class ThreadBuffer {
 
     /**
      * Values this thread could not buffer, per context: a segment of {@value Registry#SEGMENT} pairs of
-     * count and last value (side by side: one range check covers both), allocated by this thread on its first drop into the segment. Written
-     * with plain stores by this thread alone, published by a release store into {@code DROPPED}, which
-     * the aggregator reads first ({@link #takeDropped}); no running total, whose read-modify-write would
-     * add a second chain through memory to every drop. Plain arrays, not atomic ones: this is the path
-     * a thread that outruns the aggregator takes for most values, so it is kept to three dependent loads.
-     * A count is a 64-bit plain write, atomic on every 64-bit JVM (JLS 17.7 leaves 32-bit ones free).
+     * count and last value (side by side, so a drop touches one cache line), allocated by this thread on
+     * its first drop into the segment. Written with plain stores by this thread alone, published by a
+     * release store into {@code DROPPED}, which the aggregator reads first ({@link #takeDropped}); no
+     * running total, whose read-modify-write would add a second chain through memory to every drop. Plain
+     * arrays, not atomic ones: this is the path a thread that outruns the aggregator takes for most values,
+     * so it is kept to three dependent loads. A count is a 64-bit plain write, atomic on every 64-bit JVM
+     * (JLS 17.7 leaves 32-bit ones free).
      */
     private final long[][] drops;
     /** Aggregator's own: per context, the count of {@link #drops} taken so far. */

@@ -106,12 +106,17 @@ final class ThreadBuffers {
     int registered() {
         int n = 0;
         for (int i = 0; i < slots.length(); i++) {
-            ThreadBuffer b = slots.get(i);
-            if (b != null && b.owner != null) {
+            if (owned(i) != null) {
                 n++;
             }
         }
         return n;
+    }
+
+    /** The buffer in slot {@code i} if a thread owns it; null for an empty slot and the ownerless one. */
+    private ThreadBuffer owned(int i) {
+        ThreadBuffer b = slots.get(i);
+        return b != null && b.owner != null ? b : null;
     }
 
     /**
@@ -122,8 +127,8 @@ final class ThreadBuffers {
     int drain(Chunk scratch, Recorder.ChunkConsumer consumer) {
         int n = 0;
         for (int i = 0; i < slots.length(); i++) {
-            ThreadBuffer b = slots.get(i);
-            if (b == null || b.owner == null) {
+            ThreadBuffer b = owned(i);
+            if (b == null) {
                 continue;
             }
             boolean ended = !b.owner.isAlive(); // before draining: see the class comment
@@ -144,8 +149,8 @@ final class ThreadBuffers {
     long takeDropped(int id) {
         long n = 0;
         for (int i = 0; i < slots.length(); i++) {
-            ThreadBuffer b = slots.get(i);
-            if (b != null && b.owner != null) {
+            ThreadBuffer b = owned(i);
+            if (b != null) {
                 long k = b.takeDropped(id);
                 if (k > 0) {
                     n += k;
@@ -171,8 +176,8 @@ final class ThreadBuffers {
     long late() {
         long n = 0;
         for (int i = 0; i < slots.length(); i++) {
-            ThreadBuffer b = slots.get(i);
-            if (b != null && b.owner != null) {
+            ThreadBuffer b = owned(i);
+            if (b != null) {
                 n += b.late();
             }
         }
