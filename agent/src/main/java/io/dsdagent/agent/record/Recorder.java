@@ -36,6 +36,8 @@ public final class Recorder {
     private final ValueDrops drops;
     private final CountsAndGauges scalars;
     private final ValueBuffers values;
+    /** {@code values}' thread buffers, one hop closer: what every value's hot path reads first. */
+    private final ThreadBuffers threads;
     /** Aggregator's own: whether the last {@link #takeDropped} found thread-buffer drops. */
     private boolean lastFromThreads;
 
@@ -57,6 +59,7 @@ public final class Recorder {
         this.scalars = new CountsAndGauges(registry, telemetry, stripes);
         this.values = new ValueBuffers(telemetry, drops, stripes, queueSamples, threadBuffers,
                 registry.segments.length());
+        this.threads = values.threads();
     }
 
     /**
@@ -120,7 +123,7 @@ public final class Recorder {
 
     /** A timer value in nanoseconds. */
     public void recordNanos(int id, long nanos) {
-        values.append(id, nanos, null);
+        append(id, nanos);
     }
 
     /** A histogram or distribution value. */
@@ -129,11 +132,23 @@ public final class Recorder {
             telemetry.drop(Telemetry.Drop.NAN);
             return;
         }
-        values.append(id, Double.doubleToRawLongBits(value), null);
+        append(id, Double.doubleToRawLongBits(value));
     }
 
     public void setAdd(int id, String member) {
-        values.append(id, 0L, member == null ? "null" : member);
+        values.appendSlow(id, 0L, member == null ? "null" : member, threads.current());
+    }
+
+    /**
+     * One value, the hot path: the thread's own buffer (found with two plain loads and a compare, written
+     * with plain stores and one release store); everything else is {@link ValueBuffers#appendSlow}, kept
+     * out of line so that this method stays small enough for the JIT to inline into every caller.
+     */
+    private void append(int id, long bits) {
+        ThreadBuffer own = threads.current();
+        if (own == null || id < 0 || !own.offerValue(id, bits)) {
+            values.appendSlow(id, bits, null, own);
+        }
     }
 
     /** For tests: takes stripe {@code i}'s chunk as a writer preempted mid-write would hold it. */

@@ -54,8 +54,8 @@ public final class Registry {
     static final int SEGMENT = 1 << SHIFT;
     static final int MASK = SEGMENT - 1;
     private static final int AGENT_SLOTS = 1024;
-    /** A segment's handles before any context: -1, copied by each segment's constructor. */
-    private static final int[] NO_HANDLES = noHandles();
+    /** The first {@link #liveIds}: no live context in the first segment's slots. */
+    private static final int[] NO_LIVE_IDS = noLiveIds();
     private static final byte FREE = 0;
     private static final byte LIVE = 1;
     private static final byte PINNED = 2;
@@ -76,12 +76,14 @@ public final class Registry {
     private final SlotQueue free = new SlotQueue();
     final AtomicReferenceArray<Segment> segments;
     /**
-     * Each segment's {@link Segment#handles}, in a plain array: what {@link #live} reads, one hop and no
-     * cast fewer than through {@link #segments}. Written after the segment, under the lock, read without
-     * ordering: a thread that sees no entry yet takes the id as not live and renews it, whose lock then
-     * shows it; an entry seen is whole (the handles' contents are fixed by their constructor).
+     * Per slot, the id of its live context, -1 while it has none: what {@link #live} compares, one flat
+     * array for every slot handed out so far (a power of two of at least {@value #SEGMENT}). Written under
+     * this object's lock only; when a new segment needs more slots, a larger copy replaces it (under the
+     * lock too), so {@link #live} is one volatile read of this field and one of an element, with no
+     * segment hop. A writer holding the old copy across the swap sees what it showed just before: the same
+     * race as a live check just before an eviction, which the quarantine covers.
      */
-    private final AtomicIntegerArray[] handles;
+    private volatile AtomicIntegerArray liveIds = new AtomicIntegerArray(NO_LIVE_IDS);
     private volatile int count;
     private volatile long evictions;
 
@@ -90,8 +92,6 @@ public final class Registry {
         final ContextInfo[] infos = new ContextInfo[SEGMENT];
         final AtomicLongArray counts;
         final AtomicLongArray gauges;
-        /** The id of the slot's live context, -1 while it has none: what {@link #live} compares. */
-        final AtomicIntegerArray handles = new AtomicIntegerArray(NO_HANDLES);
         /** Guarded by the registry's lock. */
         final byte[] states = new byte[SEGMENT];
         final int[] generations = new int[SEGMENT];
@@ -130,10 +130,9 @@ public final class Registry {
         this.slotMask = space - 1;
         this.maxGeneration = (1 << (31 - slotBits)) - 1;
         this.segments = new AtomicReferenceArray<Segment>(space >>> SHIFT);
-        this.handles = new AtomicIntegerArray[space >>> SHIFT];
     }
 
-    private static int[] noHandles() {
+    private static int[] noLiveIds() {
         int[] a = new int[SEGMENT];
         Arrays.fill(a, -1);
         return a;
@@ -169,9 +168,11 @@ public final class Registry {
         if (id < 0) {
             return -1;
         }
-        AtomicIntegerArray[] a = handles;
-        AtomicIntegerArray h = a[(id >>> SHIFT) & (a.length - 1)]; // the slot's segment; a power of two
-        return h != null && h.get(id & MASK) == id ? id & slotMask : -1;
+        AtomicIntegerArray a = liveIds;
+        int slot = id & slotMask;
+        // a power of two: the JIT drops the range check. A slot beyond the array reads another slot, whose
+        // live id has that other slot in its low bits, so it never equals this id
+        return a.get(slot & (a.length() - 1)) == id ? slot : -1;
     }
 
     /** Whether {@code source} has room under the cap now; a lock-free hint for ids refused earlier. */
@@ -233,7 +234,7 @@ public final class Registry {
             if (seg == null) {
                 seg = new Segment(stripes);
                 segments.set(slot >>> SHIFT, seg);
-                handles[slot >>> SHIFT] = seg.handles;
+                growLiveIds(slot);
             }
             int i = slot & MASK;
             int generation = slot < count ? seg.generations[i] + 1 : 0;
@@ -246,7 +247,7 @@ public final class Registry {
             seg.states[i] = pinned ? PINNED : LIVE;
             seg.infos[i] = new ContextInfo(slot, id, source, k.key, type, nanos, k.name, k.tags, k.nameBytes(),
                     TYPE_BYTES[type], k.tagBytes(constantTags));
-            seg.handles.set(i, id); // publishes the context to recording threads
+            liveIds.set(slot, id); // publishes the context to recording threads
             byKey.put(k.key, id);
             shares.added(source);
             if (slot == count) {
@@ -254,6 +255,20 @@ public final class Registry {
             }
             return id;
         }
+    }
+
+    /** Under the lock: makes {@link #liveIds} cover {@code slot}, copying it into a larger power of two. */
+    private void growLiveIds(int slot) {
+        AtomicIntegerArray old = liveIds;
+        if (slot < old.length()) {
+            return;
+        }
+        int[] ids = new int[Integer.highestOneBit(slot) << 1];
+        Arrays.fill(ids, -1);
+        for (int i = 0; i < old.length(); i++) {
+            ids[i] = old.get(i);
+        }
+        liveIds = new AtomicIntegerArray(ids);
     }
 
     private byte state(int id) {
@@ -310,7 +325,7 @@ public final class Registry {
         } else if (st == LIVE) {
             ContextInfo c = seg.infos[i];
             byKey.remove(c.key, c.handle); // first: a lookup racing this still gets a live id
-            seg.handles.set(i, -1);
+            liveIds.set(slot, -1);
             seg.states[i] = RETIRING;
             shares.removed(c.source);
             evictions++;

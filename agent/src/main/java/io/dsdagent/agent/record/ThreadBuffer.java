@@ -70,16 +70,19 @@ final class ThreadBuffer {
      * {@link #SPILL_LIMIT} when the shared path was full too. At the limit, a value that finds the buffer
      * full is counted at once ({@link #drop}) instead of trying the shared path: a thread that outruns the
      * aggregator pays for a plain count, not for atomics, and cannot fill the queue virtual threads share.
+     * Reset lazily, off the hot path: it counts from {@link #spillMark}, the published position it was
+     * last read at, so a buffer that published since has taken a value and starts it again from zero.
      */
-    int spilled;
+    private int spilled;
+    private long spillMark;
     /** Values a thread may spill into the shared path per drain of its buffer: 16 chunks. */
     static final int SPILL_LIMIT = 4096;
 
     /**
-     * Writer's own: next position to write, and the first it may not write (the aggregator's release
-     * point last seen, plus the capacity): one compare per value while there is room.
+     * Writer's own: the first position it may not write (the aggregator's release point last seen, plus
+     * the capacity): one compare per value while there is room. The next position to write is
+     * {@link #published}, which only this thread writes.
      */
-    private long tail;
     private long limit;
 
     /** Aggregator's own: next position to drain, the last value of the last take. */
@@ -113,7 +116,7 @@ final class ThreadBuffer {
     long offer(int id, long bits, Object ref) {
         long t = write(id, bits, ref);
         if (t >= 0) {
-            published(t);
+            publish(t + 1);
         }
         return t;
     }
@@ -129,18 +132,31 @@ final class ThreadBuffer {
     boolean offerValue(int id, long bits) {
         long t = write(id, bits, null);
         if (t < 0) {
-            return spilled >= SPILL_LIMIT && drop(id, bits);
+            return spilled() >= SPILL_LIMIT && drop(id, bits);
         }
-        published(t);
+        publish(t + 1);
         return true;
     }
 
-    /** Writer: publishes the sample at {@code t}; the buffer took a value, so the thread may spill again. */
-    private void published(long t) {
-        publish(t + 1);
-        if (spilled != 0) {
+    /** Writer: the values spilled since the buffer last took one (see {@link #spilled}). */
+    int spilled() {
+        long p = published;
+        if (p != spillMark) {
+            spillMark = p;
             spilled = 0;
         }
+        return spilled;
+    }
+
+    /** Writer: one more value went to the shared path. */
+    void spilledOne() {
+        spilled = spilled() + 1;
+    }
+
+    /** Writer: the shared path was full too; skip it until the buffer takes a value again. */
+    void stopSpilling() {
+        spilled();
+        spilled = SPILL_LIMIT;
     }
 
     /** Writer: {@link #drop}, counting an unknown context in {@code telemetry}. */
@@ -150,9 +166,12 @@ final class ThreadBuffer {
         }
     }
 
-    /** Writer: stores a sample without publishing it; returns its position or -1 if full. */
+    /**
+     * Writer: stores a sample at the next position without publishing it; returns the position or -1 if
+     * full. Until {@link #publish} moves past it, a second write goes to the same position.
+     */
     long write(int id, long bits, Object ref) {
-        long t = tail;
+        long t = published; // this thread's own field: the volatile read is a plain load on x86
         if (t >= limit) {
             long l = released + mask + 1;
             if (t >= l) {
@@ -166,7 +185,6 @@ final class ThreadBuffer {
         if (ref != null) {
             refs[i] = ref; // the aggregator clears it after draining, so a value never carries an old member
         }
-        tail = t + 1;
         return t;
     }
 

@@ -35,9 +35,12 @@ final class ThreadBuffers {
      * atomic array's backing array, no cast of its element). Written after each change of {@code slots},
      * read without ordering: a thread sees its own claim at once, and a stale entry of another thread
      * fails the owner check (a buffer's fields are final, so its owner is never seen half-built) and sends
-     * it to {@link #claim}, which works on {@code slots}.
+     * it to {@link #claim}, which works on {@code slots}. Volatile only so that a loop of the application
+     * reads it on every call (the JIT may not hoist it): {@link #close} replaces it with an empty array.
      */
-    private final ThreadBuffer[] bySlot;
+    private volatile ThreadBuffer[] bySlot;
+    /** Set by {@link #close}: no thread claims a buffer after it. */
+    private volatile boolean closed;
     private final int capacity;
     private final int segments;
     /** Aggregator's own: drops taken from thread buffers so far, and the last value of the last take. */
@@ -91,7 +94,7 @@ final class ThreadBuffers {
 
     /** Not the hot path: a thread's first value, or a thread without a buffer. */
     private ThreadBuffer claim(Thread t, int i) {
-        if (slots.get(i) != null || isVirtual(t)) {
+        if (closed || slots.get(i) != null || isVirtual(t)) {
             return null; // bounded: this thread records through the shared stripes
         }
         ThreadBuffer b = new ThreadBuffer(t, capacity, segments);
@@ -100,6 +103,17 @@ final class ThreadBuffers {
         }
         bySlot[i] = b;
         return b;
+    }
+
+    /**
+     * The final drain's first step: from now on no thread finds or claims a buffer, so every value takes
+     * the shared path, which counts it as {@code shutdown}. A thread that found its buffer just before
+     * publishes into it still; {@link #late} counts that after the final drain. The buffers stay in
+     * {@code slots} for the drains that follow.
+     */
+    void close() {
+        closed = true;
+        bySlot = new ThreadBuffer[bySlot.length];
     }
 
     /** For tests: the number of slots holding a buffer. */

@@ -31,9 +31,10 @@ import java.util.concurrent.locks.LockSupport;
  * and only a full one, or a thread without one (virtual, or its slot another live thread's), comes to
  * the stripes. A thread with a buffer spills at most {@link ThreadBuffer#SPILL_LIMIT} values per drain
  * of its buffer, fewer if it finds the stripes and ring full, and then counts the value in its own
- * cells, skipping the stripes until its buffer is drained. Such a writer reads {@code closed} before it
- * writes, with no fence after: one that read "open" and publishes after the final drain is found by
- * {@link #lateValues} and counted as {@code shutdown} there.
+ * cells, skipping the stripes until its buffer is drained. Such a writer does not read {@code closed}:
+ * the close takes every buffer out of the threads' reach ({@link ThreadBuffers#close}), and one that found
+ * its buffer just before and publishes after the final drain is found by {@link #lateValues} and counted
+ * as {@code shutdown} there.
  */
 final class ValueBuffers {
     private static final int PAD = 16; // refs between stripe slots: no false sharing
@@ -94,23 +95,16 @@ final class ValueBuffers {
         return drained.get();
     }
 
-    /**
-     * Appends one value ({@code ref} null) or set member. The hot path, kept small so the JIT inlines it
-     * into the caller: the thread's own buffer (two plain loads to find it, plain stores and one release
-     * store to publish); everything else is {@link #appendSlow}.
-     */
-    void append(int id, long bits, Object ref) {
-        ThreadBuffer own = threads.current();
-        if (own == null || id < 0 || ref != null || closed || !own.offerValue(id, bits)) {
-            appendSlow(id, bits, ref, own);
-        }
+    /** The per-thread buffers: {@link Recorder}'s hot path writes them directly, then calls {@link #appendSlow}. */
+    ThreadBuffers threads() {
+        return threads;
     }
 
     /**
      * A refused context, a set member, a closed recorder, a full own buffer, or a thread without one.
      * Kept out of line: see the comment above the shared path.
      */
-    private void appendSlow(int id, long bits, Object ref, ThreadBuffer own) {
+    void appendSlow(int id, long bits, Object ref, ThreadBuffer own) {
         if (id < 0) {
             telemetry.drop(Telemetry.Drop.CONTEXT_CAP); // the handle's registration was refused
             return;
@@ -126,11 +120,11 @@ final class ValueBuffers {
             // the buffer is full. No wake-up from here: a buffer that fills before the tick spills to the
             // stripes, whose hand-offs wake the aggregator; an unpark per buffer would cost more than its values
             if (ref == null) {
-                if (own.spilled >= ThreadBuffer.SPILL_LIMIT) { // count it, keep no value
+                if (own.spilled() >= ThreadBuffer.SPILL_LIMIT) { // count it, keep no value
                     own.dropValue(id, bits, telemetry);
                     return;
                 }
-                own.spilled++;
+                own.spilledOne();
             }
         }
         // the shared path: a stripe's chunk, else the overflow ring, else the drop path. Written out here,
@@ -185,7 +179,7 @@ final class ValueBuffers {
         if (ref != null) {
             telemetry.drop(Telemetry.Drop.QUEUE_FULL);
         } else if (own != null) {
-            own.spilled = ThreadBuffer.SPILL_LIMIT;
+            own.stopSpilling();
             own.dropValue(id, bits, telemetry);
         } else if (!drops.add(id, bits)) {
             telemetry.drop(Telemetry.Drop.UNKNOWN_CONTEXT);
@@ -313,6 +307,7 @@ final class ValueBuffers {
      */
     int closeAndDrain(Recorder.ChunkConsumer consumer, long deadlineNanos) {
         closed = true;
+        threads.close(); // after the flag: a writer that finds no buffer now takes the shared path and sees it
         overflow.close();
         drainThreads(consumer);
         int held = 0;

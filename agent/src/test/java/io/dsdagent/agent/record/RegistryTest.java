@@ -52,6 +52,34 @@ class RegistryTest {
     }
 
     @Test
+    void everyIdStaysLiveAsTheSlotsGrowPastTheirFirstSegmentsAndAnEvictedOneIsRefusedInEvery() {
+        Registry r = new Registry(5000, 10, 2, 2, List.of());
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < 4000; i++) { // four segments of 1,024 slots: the live-id array is copied at each
+            int id = r.register(Source.API, Registry.COUNT, "g", "i:" + i);
+            assertTrue(id >= 0);
+            ids.add(id);
+            assertEquals(i, r.live(id), "the newest id, in the copy made for its segment");
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            assertEquals(i, r.live(ids.get(i)), "an id registered before a copy survives it");
+        }
+        for (int slot = 0; slot < r.size(); slot++) {
+            r.flushed(slot, slot % 2 == 0); // the odd slots idle
+        }
+        for (int slot = 0; slot < r.size(); slot++) {
+            r.flushed(slot, slot % 2 == 0);
+        }
+        r.endFlush();
+        for (int i = 0; i < ids.size(); i++) {
+            assertEquals(i % 2 == 0 ? i : -1, r.live(ids.get(i)), "evicted ids refused, kept ones live");
+        }
+        int beyond = ids.get(3999) + 4096; // the slot of a segment never allocated, as a forged id would name it
+        assertEquals(-1, r.live(beyond));
+        assertEquals(-1, r.live(1 << 20 | 5), "another generation of a live slot");
+    }
+
+    @Test
     void aFloodingSourceLeavesEveryOtherSourceItsFloor() {
         List<Integer> api = fill(Source.API, "flood", 1000);
         assertEquals(80, api.stream().filter(id -> id >= 0).count(), "100 minus the two other floors");
