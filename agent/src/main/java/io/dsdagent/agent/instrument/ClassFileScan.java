@@ -34,6 +34,12 @@ public final class ClassFileScan {
         }
         int found = 0;
         int all = (first.length > 0 ? FIRST : 0) | (second.length + secondPrefixes.length > 0 ? SECOND : 0);
+        // most entries have a length no wanted string has: one bit test rejects them, no loop over the lists
+        long firstLengths = lengths(first, 0);
+        long firstLong = lengths(first, 64);
+        long secondLengths = lengths(second, 0);
+        long secondLong = lengths(second, 64);
+        int shortestPrefix = shortest(secondPrefixes);
         int count = u2(b, 8);
         int p = 10;
         try {
@@ -42,15 +48,18 @@ public final class ClassFileScan {
                 if (tag == 1) { // Utf8
                     int len = u2(b, p + 1);
                     int start = p + 3;
-                    if ((found & FIRST) == 0 && any(b, start, len, first)) {
+                    if ((found & FIRST) == 0 && hasLength(firstLengths, firstLong, len) && any(b, start, len, first)) {
                         found |= FIRST;
                     }
-                    if ((found & SECOND) == 0 && (any(b, start, len, second) || anyPrefix(b, start, len, secondPrefixes))) {
+                    if ((found & SECOND) == 0 && (hasLength(secondLengths, secondLong, len) && any(b, start, len, second)
+                            || len >= shortestPrefix && anyPrefix(b, start, len, secondPrefixes))) {
                         found |= SECOND;
                     }
                     if (found == all && all != 0) {
                         return found;
                     }
+                    p = start + len;
+                    continue;
                 }
                 int size = entrySize(b, p);
                 if (size < 0) {
@@ -65,6 +74,37 @@ public final class ClassFileScan {
             return FIRST | SECOND;
         }
         return found;
+    }
+
+    /**
+     * The lengths of {@code strings} from {@code from} to {@code from + 63} as bits of a long (bit
+     * {@code len - from}); a string of 128 bytes or more sets every bit of the second word (from 64), so
+     * that such lengths are always compared.
+     */
+    private static long lengths(byte[][] strings, int from) {
+        long bits = 0;
+        for (byte[] w : strings) {
+            int d = w.length - from;
+            if (d >= 0 && d < 64) {
+                bits |= 1L << d;
+            } else if (d >= 64 && from == 64) {
+                bits = -1L;
+            }
+        }
+        return bits;
+    }
+
+    /** Whether a wanted string may have length {@code len}, from the two words of {@link #lengths}. */
+    private static boolean hasLength(long below64, long from64, int len) {
+        return len < 64 ? (below64 >>> len & 1) != 0 : len >= 128 ? from64 == -1L : (from64 >>> (len - 64) & 1) != 0;
+    }
+
+    private static int shortest(byte[][] prefixes) {
+        int n = Integer.MAX_VALUE;
+        for (byte[] w : prefixes) {
+            n = Math.min(n, w.length);
+        }
+        return n;
     }
 
     private static final byte[][] NONE = new byte[0][];

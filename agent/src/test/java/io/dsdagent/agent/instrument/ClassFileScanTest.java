@@ -99,6 +99,26 @@ class ClassFileScanTest {
     }
 
     @Test
+    void wantedStringsOfEveryLengthMatchAroundTheLengthFilterBoundaries() {
+        int[] lengths = {1, 62, 63, 64, 65, 126, 127, 128, 129, 300};
+        for (int len : lengths) {
+            String w = "L" + "x".repeat(len - 1);
+            String near = w.substring(0, len - 1) + "y"; // same length, another last byte
+            for (int other : lengths) { // beside a wanted string of another length, which never matches here
+                byte[][] wanted = bytes("Q" + "z".repeat(other - 1), w);
+                assertTrue(ClassFileScan.mentionsAny(classWith("a", w), wanted, bytes()), len + " beside " + other);
+                assertFalse(ClassFileScan.mentionsAny(classWith("a", near), wanted, bytes()), len + " beside " + other);
+                assertEquals(ClassFileScan.SECOND, ClassFileScan.mentions(classWith(w), bytes("Q" + "z".repeat(other - 1)),
+                        wanted, bytes()) & ClassFileScan.SECOND, "the second question: " + len);
+                assertEquals(ClassFileScan.FIRST, ClassFileScan.mentions(classWith(w), wanted, bytes(), bytes()),
+                        "the first question: " + len);
+            }
+            assertTrue(ClassFileScan.mentionsAny(classWith(w + "tail"), bytes(), bytes(w)), "a prefix of " + len);
+            assertFalse(ClassFileScan.mentionsAny(classWith(near + "tail"), bytes(), bytes(w)));
+        }
+    }
+
+    @Test
     void bytesThatAreNoClassFileOrAreCutShortPassToTheWeaver() {
         byte[][] wanted = bytes("Lio/dsdagent/annotation/Timed;");
         assertTrue(ClassFileScan.mentionsAny(new byte[] {1, 2, 3}, wanted, bytes()));

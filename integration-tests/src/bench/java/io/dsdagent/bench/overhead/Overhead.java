@@ -296,9 +296,19 @@ public final class Overhead {
     }
 
     List<Cfg> rotated(int r) {
+        return rotated(cfgs, r);
+    }
+
+    /** {@code cfgs} in round {@code r}'s order: each configuration in every position in turn. */
+    static List<Cfg> rotated(List<Cfg> cfgs, int r) {
         List<Cfg> order = new ArrayList<>(cfgs);
         java.util.Collections.rotate(order, -(r % order.size()));
         return order;
+    }
+
+    /** The harness's work directory (logs, generated jars). */
+    Path work() {
+        return work;
     }
 
     private static double medianOf(List<double[]> rows, int col) {
