@@ -70,11 +70,10 @@ final class ThreadBuffer {
      * {@link #SPILL_LIMIT} when the shared path was full too. At the limit, a value that finds the buffer
      * full is counted at once ({@link #drop}) instead of trying the shared path: a thread that outruns the
      * aggregator pays for a plain count, not for atomics, and cannot fill the queue virtual threads share.
-     * Reset lazily, off the hot path: it counts from {@link #spillMark}, the published position it was
-     * last read at, so a buffer that published since has taken a value and starts it again from zero.
+     * Reset off the hot path: when {@link #write} finds room again after the aggregator released slots (a
+     * buffer with room takes every value, so no value spills between that and the buffer being full).
      */
     private int spilled;
-    private long spillMark;
     /** Values a thread may spill into the shared path per drain of its buffer: 16 chunks. */
     static final int SPILL_LIMIT = 4096;
 
@@ -132,7 +131,7 @@ final class ThreadBuffer {
     boolean offerValue(int id, long bits) {
         long t = write(id, bits, null);
         if (t < 0) {
-            return spilled() >= SPILL_LIMIT && drop(id, bits);
+            return spilled >= SPILL_LIMIT && drop(id, bits);
         }
         publish(t + 1);
         return true;
@@ -140,22 +139,16 @@ final class ThreadBuffer {
 
     /** Writer: the values spilled since the buffer last took one (see {@link #spilled}). */
     int spilled() {
-        long p = published;
-        if (p != spillMark) {
-            spillMark = p;
-            spilled = 0;
-        }
         return spilled;
     }
 
     /** Writer: one more value went to the shared path. */
     void spilledOne() {
-        spilled = spilled() + 1;
+        spilled++;
     }
 
     /** Writer: the shared path was full too; skip it until the buffer takes a value again. */
     void stopSpilling() {
-        spilled();
         spilled = SPILL_LIMIT;
     }
 
@@ -178,6 +171,7 @@ final class ThreadBuffer {
                 return -1; // still full: no store, this is the count path's every call
             }
             limit = l;
+            spilled = 0; // room again: this value goes in, so the thread may spill again once it is full
         }
         int i = (int) t & mask;
         ids[i] = id;
