@@ -12,7 +12,8 @@
 #                                     latency, RSS and heap of a Jetty 12 app: no agent, dsd-agent, the
 #                                     OpenTelemetry Java agent and dd-java-agent (downloaded from Maven Central),
 #                                     and start-up of the Spring Boot 3.5 app of it-apps/springboot as an
-#                                     executable jar (java -jar; median of paired differences over interleaved rounds)
+#                                     executable jar (java -jar; median of paired differences over interleaved rounds,
+#                                     with a no-op agent's as the floor every agent pays)
 #                                     options: --runs N (5), --wrk-seconds S (15), --parts startup,springboot,throughput,
 #                                     --rounds R (2, throughput), --springboot-rounds R (5, at least 5)
 #   ./bench.sh hello [options]        start-up of a hello-world main (hyperfine, --warmup 3 --runs 20, interleaved
