@@ -417,4 +417,38 @@ class ThreadBufferTest {
         assertEquals(0, telemetry.totalDropped());
         assertEquals(0, r.threadBuffers(), "every writer ended: every slot freed");
     }
+
+    @Test
+    void writersRacingTheFinalDrainHaveEveryCallCountedOnceAsRecordedOrShutdown() throws Exception {
+        for (int round = 0; round < 3; round++) { // the close lands at a different point of the writers' loops
+            Telemetry tel = new Telemetry();
+            Recorder r = new Recorder(new Registry(100, 4, List.of(), tel), tel, 4, 1 << 16, 8);
+            int timer = r.registry().register(Registry.TIMER | Registry.NANOS, "t");
+            int writers = 4;
+            int each = 2_000_000; // more than the writers record before the close below
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> threads = Writers.start(r, timer, writers, each, go);
+            long[] drained = new long[1];
+            Recorder.ChunkConsumer add = (ids, values, refs, size) -> drained[0] += size;
+            go.countDown();
+            while (drained[0] < 2_000 * (round + 1) && threads.stream().anyMatch(Thread::isAlive)) {
+                r.drainFull(add); // the writers are under way, buffers and stripes in use
+                r.drainStripes(add);
+            }
+            assertEquals(0, r.closeAndDrain(add, System.nanoTime() + 5_000_000_000L), "no stripe left held");
+            long notKept = r.takeDropped(timer); // the final flush's take, then the writers run on
+            for (Thread t : threads) {
+                t.join();
+            }
+            long late = r.countLateValues(); // buffers found just before the close, published after the drain
+            long shutdown = tel.dropped(Telemetry.Drop.SHUTDOWN); // late ones included
+            assertTrue(shutdown > 0, "the close cut the writers short: later calls are counted as shutdown");
+            assertTrue(late <= shutdown);
+            assertEquals((long) writers * each, drained[0] + notKept + shutdown, "round " + round + ": drained "
+                    + drained[0] + " + not kept " + notKept + " + shutdown " + shutdown + " (late " + late + ")");
+            assertEquals((long) writers * each, r.recorded() + shutdown, "recorded + dropped = every call");
+            assertEquals(shutdown, tel.totalDropped(), "no other reason");
+            assertEquals(0, r.drainFull(add), "nothing is drained after the final drain");
+        }
+    }
 }
