@@ -54,8 +54,6 @@ public final class Registry {
     static final int SEGMENT = 1 << SHIFT;
     static final int MASK = SEGMENT - 1;
     private static final int AGENT_SLOTS = 1024;
-    /** The first {@link #liveIds}: no live context in the first segment's slots. */
-    private static final int[] NO_LIVE_IDS = noLiveIds();
     private static final byte FREE = 0;
     private static final byte LIVE = 1;
     private static final byte PINNED = 2;
@@ -83,7 +81,7 @@ public final class Registry {
      * segment hop. A writer holding the old copy across the swap sees what it showed just before: the same
      * race as a live check just before an eviction, which the quarantine covers.
      */
-    private volatile AtomicIntegerArray liveIds = new AtomicIntegerArray(NO_LIVE_IDS);
+    private volatile AtomicIntegerArray liveIds = liveIds(null, SEGMENT);
     private volatile int count;
     private volatile long evictions;
 
@@ -130,12 +128,6 @@ public final class Registry {
         this.slotMask = space - 1;
         this.maxGeneration = (1 << (31 - slotBits)) - 1;
         this.segments = new AtomicReferenceArray<Segment>(space >>> SHIFT);
-    }
-
-    private static int[] noLiveIds() {
-        int[] a = new int[SEGMENT];
-        Arrays.fill(a, -1);
-        return a;
     }
 
     /** Slots handed out so far (live, quarantined or free); slots are {@code 0..size()-1}. */
@@ -260,15 +252,19 @@ public final class Registry {
     /** Under the lock: makes {@link #liveIds} cover {@code slot}, copying it into a larger power of two. */
     private void growLiveIds(int slot) {
         AtomicIntegerArray old = liveIds;
-        if (slot < old.length()) {
-            return;
+        if (slot >= old.length()) {
+            liveIds = liveIds(old, Integer.highestOneBit(slot) << 1);
         }
-        int[] ids = new int[Integer.highestOneBit(slot) << 1];
+    }
+
+    /** {@code size} live ids: {@code old}'s (if any), then -1 (no live context) for the slots beyond it. */
+    private static AtomicIntegerArray liveIds(AtomicIntegerArray old, int size) {
+        int[] ids = new int[size];
         Arrays.fill(ids, -1);
-        for (int i = 0; i < old.length(); i++) {
+        for (int i = 0; old != null && i < old.length(); i++) {
             ids[i] = old.get(i);
         }
-        liveIds = new AtomicIntegerArray(ids);
+        return new AtomicIntegerArray(ids);
     }
 
     private byte state(int id) {

@@ -73,7 +73,7 @@ final class ThreadBuffer {
      * Reset off the hot path: when {@link #write} finds room again after the aggregator released slots (a
      * buffer with room takes every value, so no value spills between that and the buffer being full).
      */
-    private int spilled;
+    int spilled;
     /** Values a thread may spill into the shared path per drain of its buffer: 16 chunks. */
     static final int SPILL_LIMIT = 4096;
 
@@ -135,21 +135,6 @@ final class ThreadBuffer {
         }
         publish(t + 1);
         return true;
-    }
-
-    /** Writer: the values spilled since the buffer last took one (see {@link #spilled}). */
-    int spilled() {
-        return spilled;
-    }
-
-    /** Writer: one more value went to the shared path. */
-    void spilledOne() {
-        spilled++;
-    }
-
-    /** Writer: the shared path was full too; skip it until the buffer takes a value again. */
-    void stopSpilling() {
-        spilled = SPILL_LIMIT;
     }
 
     /** Writer: {@link #drop}, counting an unknown context in {@code telemetry}. */
