@@ -5,9 +5,10 @@ import io.dsdagent.agent.telemetry.Telemetry;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The recorder's counters and gauges: a count is added straight into its context's cell on the caller's
- * stripe ({@code getAndAdd}), so it is exact under any load and never queued; a gauge is a last-value
- * cell per context. No allocation, no lock, never waits.
+ * The recorder's counters and gauges: a count is added straight into its context's cells on the caller's
+ * stripe, so it is exact under any load and never queued: a call of 1 is one atomic increment of its
+ * calls cell, which is also its value ({@link CounterCalls}), any other delta adds {@code delta - 1} to
+ * the sum cell first; a gauge is a last-value cell per context. No allocation, no lock, never waits.
  *
  * <p>What must hold: each call is counted once, as a call the aggregator later takes ({@link #takeCount},
  * gauge calls per stripe) or as dropped under one reason ({@code context_cap} for the id -1 of a refused
@@ -58,8 +59,12 @@ final class CountsAndGauges {
             telemetry.drop(Telemetry.Drop.SHUTDOWN);
             return;
         }
-        long before = seg.counts.getAndAdd(stripe * Registry.SEGMENT + (id & Registry.MASK), delta);
-        calls.called(callCells, id, stripe, before, delta);
+        if (delta != 1) { // the call's own unit goes into its calls cell (CounterCalls)
+            long rest = delta - 1;
+            long before = seg.counts.getAndAdd(stripe * Registry.SEGMENT + (id & Registry.MASK), rest);
+            calls.carries(callCells, id, before, delta, rest);
+        }
+        calls.called(callCells, id, stripe);
     }
 
     void gauge(int id, double value, int stripe) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,12 +66,19 @@ class SoakTest {
     @TempDir
     Path dir;
 
+    /**
+     * Every transport on every JDK. {@code -Dsoak.transports=unixstream} (a comma-separated list) narrows a
+     * local loop to some transports; ignored under {@code CI=true}, where every case runs.
+     */
     static List<Arguments> cases() {
+        String only = "true".equals(System.getenv("CI")) ? "" : System.getProperty("soak.transports", "");
         List<Arguments> cases = new ArrayList<>();
         for (String jdk : Jdks.homes()) {
-            cases.add(Arguments.of(Jdks.feature(jdk), jdk, "udp"));
-            cases.add(Arguments.of(Jdks.feature(jdk), jdk, "unixstream"));
-            cases.add(Arguments.of(Jdks.feature(jdk), jdk, "unixgram")); // FFM on 22+, junixsocket below
+            for (String transport : List.of("udp", "unixstream", "unixgram")) { // unixgram: FFM on 22+, junixsocket below
+                if (only.isEmpty() || List.of(only.split(",")).contains(transport)) {
+                    cases.add(Arguments.of(Jdks.feature(jdk), jdk, transport));
+                }
+            }
         }
         return cases;
     }
@@ -85,6 +93,7 @@ class SoakTest {
         private final String transport;
         private final Path sock = dir.resolve("dsd.sock");
         private final List<String> past = new ArrayList<>();
+        private final List<List<byte[]>> pastFrames = new ArrayList<>();
         private int udpPort;
         private UdpReceiver tap;
         private AutoCloseable current;
@@ -124,7 +133,19 @@ class SoakTest {
         void stop() throws Exception {
             current.close();
             past.addAll(currentLines());
+            if (current instanceof UnixStreamReceiver) {
+                pastFrames.add(((UnixStreamReceiver) current).payloads());
+            }
             current = null;
+        }
+
+        /** Over a Unix stream, every frame received, per receiver started (what a failed check leaves behind). */
+        List<List<byte[]>> frames() {
+            List<List<byte[]>> all = new ArrayList<>(pastFrames);
+            if (current instanceof UnixStreamReceiver) {
+                all.add(((UnixStreamReceiver) current).payloads());
+            }
+            return all;
         }
 
         UnixStreamReceiver stream() {
@@ -292,8 +313,12 @@ class SoakTest {
                 assertTrue(receivedTotal < sentTotal, "the receiver's outage cost samples: received " + receivedTotal
                         + " of " + sentTotal);
             } else {
-                assertEquals(recorded, telemetryRecorded, "dsd_agent.samples.recorded");
-                assertEquals(recorded, receivedTotal + dropped, "received " + receivedTotal + " + dropped " + dropped);
+                String what = "Java " + feature + " " + transport + ": received " + received + ", dropped " + reasons(all)
+                        + (recorded == telemetryRecorded && recorded == receivedTotal + dropped ? ""
+                        : "; evidence in " + evidence(feature, transport, rx, jvm));
+                assertEquals(recorded, telemetryRecorded, "dsd_agent.samples.recorded; " + what);
+                assertEquals(recorded, receivedTotal + dropped, "received " + receivedTotal + " + dropped " + dropped
+                        + " = recorded; " + what);
                 assertTrue(dropped > 0, "the faults must have cost samples");
                 assertTrue(sum(all, "dsd_agent.packets.dropped", "reason:socket_not_found")
                         + sum(all, "dsd_agent.packets.dropped", "reason:connection_refused") > 0, all.toString());
@@ -305,6 +330,29 @@ class SoakTest {
         } finally {
             rx.close();
         }
+    }
+
+    /**
+     * Writes what a failed exactness check needs to be explained to {@code target/soak-evidence}: every line
+     * received (per receiver), every frame of a stream receiver with its receiver and position, and the
+     * agent's stderr. Returns the directory.
+     */
+    private static Path evidence(int feature, String transport, Receivers rx, ForkedJvm jvm) throws IOException {
+        Path out = Path.of("target", "soak-evidence", "java" + feature + "-" + transport + "-" + System.currentTimeMillis());
+        Files.createDirectories(out);
+        Files.write(out.resolve("lines.txt"), rx.all(), StandardCharsets.UTF_8);
+        StringBuilder frames = new StringBuilder();
+        List<List<byte[]>> receivers = rx.frames();
+        for (int r = 0; r < receivers.size(); r++) {
+            int f = 0;
+            for (byte[] payload : receivers.get(r)) {
+                frames.append("=== receiver ").append(r).append(" frame ").append(f++).append(" bytes ")
+                        .append(payload.length).append('\n').append(new String(payload, StandardCharsets.UTF_8));
+            }
+        }
+        Files.writeString(out.resolve("frames.txt"), frames);
+        Files.writeString(out.resolve("stderr.txt"), jvm.stderr());
+        return out.toAbsolutePath();
     }
 
     /** After a fault ends: the mark, and how long until a request made since arrives. */

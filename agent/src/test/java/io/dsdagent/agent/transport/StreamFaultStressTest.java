@@ -1,0 +1,284 @@
+package io.dsdagent.agent.transport;
+
+import io.dsdagent.agent.aggregate.Aggregator;
+import io.dsdagent.agent.encode.Packer;
+import io.dsdagent.agent.record.Recorder;
+import io.dsdagent.agent.record.Registry;
+import io.dsdagent.agent.record.Source;
+import io.dsdagent.agent.telemetry.Telemetry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The soak's exact accounting (received + {@code dsd_agent.samples.dropped} = recorded over a Unix stream)
+ * at about 25 times its rate, in one process, so that a race between writers, the aggregator and the
+ * transport shows within seconds instead of once in dozens of soak runs: six lanes of short-lived writer
+ * threads (each lives 20-300 ms, so thread buffers are claimed and freed all the time) add to two unit
+ * counters and record a timer value and 20 distribution values per round, while the aggregator flushes
+ * every 100 ms into a real Unix stream receiver that is stopped (socket file removed) and started again,
+ * or stops reading, at random every 100-500 ms. The receiver counts a count line as its value and a value
+ * line as its values, each weighted {@code int(1/rate)}; a torn frame is discarded, as the Datadog Agent
+ * does. With the counter's sum and calls in two atomics, a take between a writer's two made this miss by
+ * one to five in the first two rounds.
+ */
+class StreamFaultStressTest {
+    private static final int LANES = 6;
+    private static final int PER_ROUND = 23; // two counts, one timer value, 20 distribution values
+
+    @TempDir
+    Path dir;
+
+    /** A DogStatsD Unix stream receiver that can stop reading, and be stopped as a Datadog Agent stops. */
+    static final class Receiver implements AutoCloseable {
+        private final Path path;
+        private final ServerSocketChannel server;
+        private final List<SocketChannel> connections = new CopyOnWriteArrayList<>();
+        private final List<Thread> readers = new CopyOnWriteArrayList<>();
+        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        final AtomicLong frames = new AtomicLong();
+        volatile boolean paused;
+        private volatile boolean closed;
+
+        Receiver(Path path) throws IOException {
+            this.path = path;
+            Files.deleteIfExists(path);
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(path));
+            Thread t = new Thread(this::accept, "stress-accept");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        private void accept() {
+            while (!closed) {
+                try {
+                    SocketChannel c = server.accept();
+                    connections.add(c);
+                    Thread r = new Thread(() -> read(c), "stress-read");
+                    r.setDaemon(true);
+                    readers.add(r);
+                    r.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        private void read(SocketChannel c) {
+            ByteBuffer header = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            try {
+                while (!closed) {
+                    while (paused && !closed) {
+                        LockSupport.parkNanos(1_000_000);
+                    }
+                    header.clear();
+                    if (!fully(c, header)) {
+                        return;
+                    }
+                    ByteBuffer body = ByteBuffer.allocate(header.getInt(0));
+                    if (!fully(c, body)) {
+                        return; // torn: discarded
+                    }
+                    for (String l : new String(body.array(), StandardCharsets.UTF_8).split("\n")) {
+                        if (!l.isEmpty()) {
+                            lines.add(l);
+                        }
+                    }
+                    frames.incrementAndGet();
+                }
+            } catch (IOException e) {
+                // closed under the read: a frame in progress is discarded
+            }
+        }
+
+        private static boolean fully(SocketChannel c, ByteBuffer b) throws IOException {
+            while (b.hasRemaining()) {
+                if (c.read(b) < 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Waits until no frame arrived for 60 ms: what the sender's kernel accepted has been read. */
+        void settle() {
+            long[] last = {-1};
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(60)).until(() -> {
+                long n = frames.get();
+                boolean quiet = n == last[0];
+                last[0] = n;
+                return quiet;
+            });
+        }
+
+        /** Stops as a Datadog Agent does: no new connection, the socket file gone, the open ones read out, closed. */
+        @Override
+        public void close() throws Exception {
+            server.close();
+            Files.deleteIfExists(path);
+            if (!paused) {
+                settle();
+            }
+            closed = true;
+            for (SocketChannel c : connections) {
+                c.close();
+            }
+            for (Thread t : readers) {
+                t.join(5000);
+            }
+        }
+    }
+
+    @Test
+    void receivedPlusDroppedIsEveryCallThroughStopsAndPausesOfTheReceiver() throws Exception {
+        for (int round = 0; round < Integer.getInteger("stress.rounds", 2); round++) {
+            run(round);
+        }
+    }
+
+    private void run(int round) throws Exception {
+        Path sock = dir.resolve("dsd" + round + ".sock");
+        Telemetry telemetry = new Telemetry();
+        Registry registry = new Registry(1000, 8, List.of(), telemetry);
+        Recorder recorder = new Recorder(registry, telemetry, 8, 65536);
+        List<String> received = new ArrayList<>();
+        Receiver[] rx = {new Receiver(sock)};
+        Aggregator agg = new Aggregator(recorder, () -> {
+            try {
+                return new Packer(new UnixStreamTransport(sock.toString(), 8192, telemetry, 50,
+                        new SendWait(25, telemetry)), telemetry, null);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, telemetry, 100, 0, 100_000, true, Aggregator.Clock.SYSTEM);
+        Thread aggregator = new Thread(agg, "stress-aggregator");
+        agg.bind(aggregator);
+        aggregator.start();
+        int c1 = registry.register(Source.API, Registry.COUNT, "app.c1");
+        int c2 = registry.register(Source.API, Registry.COUNT, "app.c2");
+        int t1 = registry.register(Source.API, Registry.TIMER | Registry.NANOS, "app.t1");
+        int d1 = registry.register(Source.API, Registry.DISTRIBUTION, "app.d1");
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong calls = new AtomicLong();
+        AtomicLong threads = new AtomicLong();
+        Runnable writer = () -> {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            long until = System.nanoTime() + r.nextLong(20_000_000, 300_000_000);
+            long n = 0;
+            while (running.get() && System.nanoTime() < until) {
+                recorder.count(c1, 1);
+                recorder.count(c2, 1);
+                recorder.recordNanos(t1, r.nextLong(1, 1_000_000_000L));
+                for (int i = 0; i < 20; i++) {
+                    recorder.record(d1, r.nextDouble());
+                }
+                n += PER_ROUND;
+                LockSupport.parkNanos(r.nextLong(20_000, 200_000));
+            }
+            calls.addAndGet(n);
+        };
+        List<Thread> lanes = new ArrayList<>();
+        for (int l = 0; l < LANES; l++) {
+            Thread lane = new Thread(() -> {
+                while (running.get()) { // a new writer thread as each one ends
+                    Thread w = new Thread(writer, "stress-writer-" + threads.incrementAndGet());
+                    w.start();
+                    try {
+                        w.join();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "stress-lane");
+            lane.start();
+            lanes.add(lane);
+        }
+        Random faults = new Random(round);
+        long end = System.nanoTime() + 6_000_000_000L;
+        int stops = 0;
+        int pauses = 0;
+        while (System.nanoTime() < end) {
+            hold(100 + faults.nextInt(400));
+            if (faults.nextBoolean()) {
+                rx[0].close();
+                received.addAll(rx[0].lines);
+                hold(faults.nextInt(300));
+                rx[0] = new Receiver(sock);
+                stops++;
+            } else {
+                rx[0].paused = true;
+                hold(faults.nextInt(500));
+                rx[0].paused = false;
+                pauses++;
+            }
+        }
+        hold(300);
+        running.set(false);
+        for (Thread lane : lanes) {
+            lane.join();
+        }
+        agg.stop(2000); // the final flush, as on exit
+        rx[0].settle();
+        rx[0].close();
+        received.addAll(rx[0].lines);
+
+        long samples = 0;
+        long dropped = 0;
+        long recorded = 0;
+        for (String l : received) {
+            String[] f = l.split("\\|");
+            String name = f[0].substring(0, f[0].indexOf(':'));
+            String[] values = f[0].substring(name.length() + 1).split(":");
+            if (name.startsWith("app.")) {
+                long weight = 1;
+                for (String field : f) {
+                    if (field.startsWith("@")) {
+                        weight = (long) (1.0 / Double.parseDouble(field.substring(1)));
+                    }
+                }
+                samples += f[1].equals("c") ? Long.parseLong(values[0]) : values.length * weight;
+            } else if (name.equals("dsd_agent.samples.dropped")) {
+                dropped += Long.parseLong(values[0]);
+            } else if (name.equals("dsd_agent.samples.recorded")) {
+                recorded += Long.parseLong(values[0]);
+            }
+        }
+        String what = "round " + round + ": " + calls.get() + " calls from " + threads.get() + " threads, " + stops
+                + " stops and " + pauses + " pauses of the receiver: received " + samples + " + dropped " + dropped;
+        System.out.println("[stress] " + what);
+        assertEquals(calls.get(), recorded, "dsd_agent.samples.recorded; " + what);
+        assertEquals(calls.get(), samples + dropped, "received + dropped = recorded; " + what);
+        assertTrue(dropped > 0 && samples > 0 && stops > 0 && pauses > 0, what);
+    }
+
+    private static void hold(long millis) {
+        if (millis > 0) {
+            await().pollDelay(Duration.ofMillis(millis)).atMost(Duration.ofMillis(millis + 5000)).until(() -> true);
+        }
+    }
+}
