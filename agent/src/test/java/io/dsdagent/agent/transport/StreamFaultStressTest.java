@@ -6,25 +6,16 @@ import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
 import io.dsdagent.agent.record.Source;
 import io.dsdagent.agent.telemetry.Telemetry;
+import io.dsdagent.agent.testing.Settle;
+import io.dsdagent.agent.testing.UnixStreamReceiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,119 +31,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * transport shows within seconds instead of once in dozens of soak runs: six lanes of short-lived writer
  * threads (each lives 20-300 ms, so thread buffers are claimed and freed all the time) add to two unit
  * counters and record a timer value and 20 distribution values per round, while the aggregator flushes
- * every 100 ms into a real Unix stream receiver that is stopped (socket file removed) and started again,
- * or stops reading, at random every 100-500 ms. The receiver counts a count line as its value and a value
- * line as its values, each weighted {@code int(1/rate)}; a torn frame is discarded, as the Datadog Agent
- * does. With the counter's sum and calls in two atomics, a take between a writer's two made this miss by
- * one to five in the first two rounds.
+ * every 100 ms into a real Unix stream receiver (the forked-JVM tests' {@link UnixStreamReceiver}) that is
+ * stopped (socket file removed) and started again, or stops reading, at random every 100-500 ms. A count
+ * line counts as its value, a value line as its values, each weighted {@code int(1/rate)}; a torn frame is
+ * discarded, as the Datadog Agent does. With the counter's sum and calls in two atomics, a take between a
+ * writer's two made this miss by one to five in the first two rounds.
  */
 class StreamFaultStressTest {
     private static final int LANES = 6;
     private static final int PER_ROUND = 23; // two counts, one timer value, 20 distribution values
+    /** Quiet time that tells a receiver it has read what was sent: under the 100 ms flush interval. */
+    private static final Duration QUIET = Duration.ofMillis(60);
 
     @TempDir
     Path dir;
-
-    /** A DogStatsD Unix stream receiver that can stop reading, and be stopped as a Datadog Agent stops. */
-    static final class Receiver implements AutoCloseable {
-        private final Path path;
-        private final ServerSocketChannel server;
-        private final List<SocketChannel> connections = new CopyOnWriteArrayList<>();
-        private final List<Thread> readers = new CopyOnWriteArrayList<>();
-        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        final AtomicLong frames = new AtomicLong();
-        volatile boolean paused;
-        private volatile boolean closed;
-
-        Receiver(Path path) throws IOException {
-            this.path = path;
-            Files.deleteIfExists(path);
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(path));
-            Thread t = new Thread(this::accept, "stress-accept");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        private void accept() {
-            while (!closed) {
-                try {
-                    SocketChannel c = server.accept();
-                    connections.add(c);
-                    Thread r = new Thread(() -> read(c), "stress-read");
-                    r.setDaemon(true);
-                    readers.add(r);
-                    r.start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }
-
-        private void read(SocketChannel c) {
-            ByteBuffer header = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-            try {
-                while (!closed) {
-                    while (paused && !closed) {
-                        LockSupport.parkNanos(1_000_000);
-                    }
-                    header.clear();
-                    if (!fully(c, header)) {
-                        return;
-                    }
-                    ByteBuffer body = ByteBuffer.allocate(header.getInt(0));
-                    if (!fully(c, body)) {
-                        return; // torn: discarded
-                    }
-                    for (String l : new String(body.array(), StandardCharsets.UTF_8).split("\n")) {
-                        if (!l.isEmpty()) {
-                            lines.add(l);
-                        }
-                    }
-                    frames.incrementAndGet();
-                }
-            } catch (IOException e) {
-                // closed under the read: a frame in progress is discarded
-            }
-        }
-
-        private static boolean fully(SocketChannel c, ByteBuffer b) throws IOException {
-            while (b.hasRemaining()) {
-                if (c.read(b) < 0) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        /** Waits until no frame arrived for 60 ms: what the sender's kernel accepted has been read. */
-        void settle() {
-            long[] last = {-1};
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(60)).until(() -> {
-                long n = frames.get();
-                boolean quiet = n == last[0];
-                last[0] = n;
-                return quiet;
-            });
-        }
-
-        /** Stops as a Datadog Agent does: no new connection, the socket file gone, the open ones read out, closed. */
-        @Override
-        public void close() throws Exception {
-            server.close();
-            Files.deleteIfExists(path);
-            if (!paused) {
-                settle();
-            }
-            closed = true;
-            for (SocketChannel c : connections) {
-                c.close();
-            }
-            for (Thread t : readers) {
-                t.join(5000);
-            }
-        }
-    }
 
     @Test
     void receivedPlusDroppedIsEveryCallThroughStopsAndPausesOfTheReceiver() throws Exception {
@@ -167,7 +59,7 @@ class StreamFaultStressTest {
         Registry registry = new Registry(1000, 8, List.of(), telemetry);
         Recorder recorder = new Recorder(registry, telemetry, 8, 65536);
         List<String> received = new ArrayList<>();
-        Receiver[] rx = {new Receiver(sock)};
+        UnixStreamReceiver[] rx = {new UnixStreamReceiver(sock, QUIET)};
         Aggregator agg = new Aggregator(recorder, () -> {
             try {
                 return new Packer(new UnixStreamTransport(sock.toString(), 8192, telemetry, 50,
@@ -225,15 +117,15 @@ class StreamFaultStressTest {
         while (System.nanoTime() < end) {
             hold(100 + faults.nextInt(400));
             if (faults.nextBoolean()) {
-                rx[0].close();
-                received.addAll(rx[0].lines);
+                rx[0].close(); // as a Datadog Agent stops: what was sent is read, then the socket goes
+                received.addAll(rx[0].lines());
                 hold(faults.nextInt(300));
-                rx[0] = new Receiver(sock);
+                rx[0] = new UnixStreamReceiver(sock, QUIET);
                 stops++;
             } else {
-                rx[0].paused = true;
+                rx[0].pause();
                 hold(faults.nextInt(500));
-                rx[0].paused = false;
+                rx[0].resume();
                 pauses++;
             }
         }
@@ -243,9 +135,10 @@ class StreamFaultStressTest {
             lane.join();
         }
         agg.stop(2000); // the final flush, as on exit
-        rx[0].settle();
-        rx[0].close();
-        received.addAll(rx[0].lines);
+        UnixStreamReceiver last = rx[0];
+        Settle.lines(last::frames, Duration.ofMillis(300));
+        last.close();
+        received.addAll(last.lines());
 
         long samples = 0;
         long dropped = 0;

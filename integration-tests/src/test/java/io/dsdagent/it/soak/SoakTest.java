@@ -1,10 +1,10 @@
 package io.dsdagent.it.soak;
 
+import io.dsdagent.agent.testing.UnixStreamReceiver;
 import io.dsdagent.it.support.ForkedJvm;
 import io.dsdagent.it.support.Jdks;
 import io.dsdagent.it.support.UdpReceiver;
 import io.dsdagent.it.support.UnixDatagramReceiver;
-import io.dsdagent.it.support.UnixStreamReceiver;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

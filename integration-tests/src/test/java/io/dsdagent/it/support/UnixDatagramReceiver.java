@@ -1,5 +1,7 @@
 package io.dsdagent.it.support;
 
+import io.dsdagent.agent.testing.Settle;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,11 +1,11 @@
 package io.dsdagent.it.transport;
 
 import io.dsdagent.agent.encode.WireChecker;
+import io.dsdagent.agent.testing.UnixStreamReceiver;
 import io.dsdagent.it.support.ForkedJvm;
 import io.dsdagent.it.support.Jdks;
 import io.dsdagent.it.support.Lines;
 import io.dsdagent.it.support.UdpReceiver;
-import io.dsdagent.it.support.UnixStreamReceiver;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

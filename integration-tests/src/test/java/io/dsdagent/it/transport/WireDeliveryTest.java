@@ -1,5 +1,6 @@
 package io.dsdagent.it.transport;
 
+import io.dsdagent.agent.testing.UnixStreamReceiver;
 import io.dsdagent.it.apps.ContextsApp;
 import io.dsdagent.it.support.ForkedJvm;
 import io.dsdagent.it.support.Jdks;
@@ -7,7 +8,6 @@ import io.dsdagent.it.support.Lines;
 import io.dsdagent.it.support.Messages;
 import io.dsdagent.it.support.UdpReceiver;
 import io.dsdagent.it.support.UnixDatagramReceiver;
-import io.dsdagent.it.support.UnixStreamReceiver;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package io.dsdagent.it.support;
+package io.dsdagent.agent.testing;
 
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -9,7 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Waits for a receiver to have read what the kernel already accepted for it: until its count of lines has
- * not changed for 200 ms (at most 5 s, then the caller goes on). A receiver stopped with data still in its
+ * not changed for 200 ms (or a given quiet time) (at most 5 s, then the caller goes on). A receiver stopped with data still in its
  * socket buffer would lose what the sender was right to count as sent; a Datadog Agent restarting loses it
  * the same way, but that loss is not the agent's to count, so the fault tests stop their receivers gracefully.
  */
@@ -18,6 +18,12 @@ public final class Settle {
     }
 
     public static void lines(IntSupplier count) {
+        lines(count, Duration.ofMillis(200));
+    }
+
+    /** As {@link #lines(IntSupplier)}, for a sender that pauses less than 200 ms (a short flush interval). */
+    public static void lines(IntSupplier count, Duration quiet) {
+        long quietNanos = quiet.toNanos();
         long[] last = {-1, System.nanoTime()};
         try {
             await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
@@ -28,7 +34,7 @@ public final class Settle {
                     last[1] = now;
                     return false;
                 }
-                return now - last[1] >= 200_000_000L;
+                return now - last[1] >= quietNanos;
             });
         } catch (ConditionTimeoutException stillReceiving) {
             // the sender never paused for 200 ms: stop anyway

@@ -1,4 +1,4 @@
-package io.dsdagent.it.support;
+package io.dsdagent.agent.testing;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -10,6 +10,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A real DogStatsD Unix stream receiver (JDK 16+ {@code UNIX} channels): reads frames of a 4-byte
  * little-endian length and the payload, keeps every message, and records any frame that breaks the
- * rules (empty, over 8192 bytes). {@link #pause()} stops reading, as a stuck Datadog Agent would.
+ * rules (empty, over 8192 bytes). {@link #pause()} stops reading, as a stuck Datadog Agent would. In the
+ * agent's test jar: the forked-JVM tests and the agent's own stress test use the same receiver.
  */
 public final class UnixStreamReceiver implements AutoCloseable {
     private final Path path;
@@ -32,9 +34,16 @@ public final class UnixStreamReceiver implements AutoCloseable {
     private volatile boolean paused;
     private volatile boolean closed;
     private volatile int frames;
+    private final Duration settleQuiet;
 
     public UnixStreamReceiver(Path path) throws IOException {
+        this(path, Duration.ofMillis(200));
+    }
+
+    /** {@code settleQuiet}: how long {@link #close} waits for no new line before it closes (see {@link Settle}). */
+    public UnixStreamReceiver(Path path, Duration settleQuiet) throws IOException {
         this.path = path;
+        this.settleQuiet = settleQuiet;
         Files.deleteIfExists(path);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(path));
@@ -140,7 +149,7 @@ public final class UnixStreamReceiver implements AutoCloseable {
         server.close(); // no new connection; the open ones are read until the sender pauses
         Files.deleteIfExists(path);
         if (!paused) {
-            Settle.lines(lines::size);
+            Settle.lines(lines::size, settleQuiet);
         }
         closed = true;
         for (SocketChannel c : connections) {
