@@ -33,13 +33,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * counters and record a timer value and 20 distribution values per round, while the aggregator flushes
  * every 100 ms into a real Unix stream receiver (the forked-JVM tests' {@link UnixStreamReceiver}) that is
  * stopped (socket file removed) and started again, or stops reading, at random every 100-500 ms. A count
- * line counts as its value, a value line as its values, each weighted {@code int(1/rate)}; a torn frame is
- * discarded, as the Datadog Agent does. With the counter's sum and calls in two atomics, a take between a
- * writer's two made this miss by one to five in the first two rounds.
+ * line counts as its value, a value line as its values, each weighted {@code int(1/rate)} (1,000 values are
+ * kept per context and flush, the rest carried by sample rates); a torn frame is discarded, as the Datadog
+ * Agent does. Keeping every value instead (about 1.4 MB a flush), this test caught the counter race that
+ * {@code CountTakeRaceTest} pins (a counter's sum and calls in two atomics) by one to five samples within
+ * two rounds; it keeps the default cap so that a slow machine still gets the quiet gaps its receiver needs
+ * to stop gracefully.
  */
 class StreamFaultStressTest {
     private static final int LANES = 6;
     private static final int PER_ROUND = 23; // two counts, one timer value, 20 distribution values
+    /**
+     * Values kept per context per flush (the agent's default): the rest are sent as sample rates that carry
+     * their exact count, so that path is checked too, and a flush stays small enough (about 60 kB) for the
+     * receiver to see the quiet time below between flushes on a slow machine.
+     */
+    private static final int MAX_SAMPLES = 1000;
     /** Quiet time that tells a receiver it has read what was sent: under the 100 ms flush interval. */
     private static final Duration QUIET = Duration.ofMillis(60);
 
@@ -67,7 +76,7 @@ class StreamFaultStressTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        }, telemetry, 100, 0, 100_000, true, Aggregator.Clock.SYSTEM);
+        }, telemetry, 100, 0, MAX_SAMPLES, true, Aggregator.Clock.SYSTEM);
         Thread aggregator = new Thread(agg, "stress-aggregator");
         agg.bind(aggregator);
         aggregator.start();
