@@ -9,9 +9,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Waits for a receiver to have read what the kernel already accepted for it: until its count of lines has
- * not changed for 200 ms (or a given quiet time) (at most 5 s, then the caller goes on). A receiver stopped with data still in its
- * socket buffer would lose what the sender was right to count as sent; a Datadog Agent restarting loses it
- * the same way, but that loss is not the agent's to count, so the fault tests stop their receivers gracefully.
+ * not changed for a quiet time, 200 ms unless given (at most 5 s, then the caller goes on). A receiver
+ * stopped with data still in its socket buffer would lose what the sender was right to count as sent; a
+ * Datadog Agent restarting loses it the same way, but that loss is not the agent's to count, so the fault
+ * tests stop their receivers gracefully.
  */
 public final class Settle {
     private Settle() {
@@ -37,7 +38,7 @@ public final class Settle {
                 return now - last[1] >= quietNanos;
             });
         } catch (ConditionTimeoutException stillReceiving) {
-            // the sender never paused for 200 ms: stop anyway
+            // the sender never paused for the quiet time: stop anyway
         }
     }
 }

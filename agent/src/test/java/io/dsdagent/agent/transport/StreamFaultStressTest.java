@@ -6,7 +6,7 @@ import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
 import io.dsdagent.agent.record.Source;
 import io.dsdagent.agent.telemetry.Telemetry;
-import io.dsdagent.agent.testing.Settle;
+import io.dsdagent.agent.testing.Samples;
 import io.dsdagent.agent.testing.UnixStreamReceiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -144,32 +144,11 @@ class StreamFaultStressTest {
             lane.join();
         }
         agg.stop(2000); // the final flush, as on exit
-        UnixStreamReceiver last = rx[0];
-        Settle.lines(last::frames, Duration.ofMillis(300));
-        last.close();
-        received.addAll(last.lines());
-
-        long samples = 0;
-        long dropped = 0;
-        long recorded = 0;
-        for (String l : received) {
-            String[] f = l.split("\\|");
-            String name = f[0].substring(0, f[0].indexOf(':'));
-            String[] values = f[0].substring(name.length() + 1).split(":");
-            if (name.startsWith("app.")) {
-                long weight = 1;
-                for (String field : f) {
-                    if (field.startsWith("@")) {
-                        weight = (long) (1.0 / Double.parseDouble(field.substring(1)));
-                    }
-                }
-                samples += f[1].equals("c") ? Long.parseLong(values[0]) : values.length * weight;
-            } else if (name.equals("dsd_agent.samples.dropped")) {
-                dropped += Long.parseLong(values[0]);
-            } else if (name.equals("dsd_agent.samples.recorded")) {
-                recorded += Long.parseLong(values[0]);
-            }
-        }
+        rx[0].close(); // reads what the final flush sent, then closes
+        received.addAll(rx[0].lines());
+        long samples = Samples.total(received, List.of("app."));
+        long dropped = Samples.sum(received, "dsd_agent.samples.dropped", null);
+        long recorded = Samples.sum(received, "dsd_agent.samples.recorded", null);
         String what = "round " + round + ": " + calls.get() + " calls from " + threads.get() + " threads, " + stops
                 + " stops and " + pauses + " pauses of the receiver: received " + samples + " + dropped " + dropped;
         System.out.println("[stress] " + what);

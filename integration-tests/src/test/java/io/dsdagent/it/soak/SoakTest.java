@@ -1,5 +1,6 @@
 package io.dsdagent.it.soak;
 
+import io.dsdagent.agent.testing.Samples;
 import io.dsdagent.agent.testing.UnixStreamReceiver;
 import io.dsdagent.it.support.ForkedJvm;
 import io.dsdagent.it.support.Jdks;
@@ -74,7 +75,8 @@ class SoakTest {
         String only = "true".equals(System.getenv("CI")) ? "" : System.getProperty("soak.transports", "");
         List<Arguments> cases = new ArrayList<>();
         for (String jdk : Jdks.homes()) {
-            for (String transport : List.of("udp", "unixstream", "unixgram")) { // unixgram: FFM on 22+, junixsocket below
+            // unixgram: FFM on 22+, junixsocket below
+            for (String transport : List.of("udp", "unixstream", "unixgram")) {
                 if (only.isEmpty() || List.of(only.split(",")).contains(transport)) {
                     cases.add(Arguments.of(Jdks.feature(jdk), jdk, transport));
                 }
@@ -252,10 +254,10 @@ class SoakTest {
             rx.close();
 
             long recorded = (6 + batch) * requests;
-            Map<String, Long> received = receivedSamples(all);
+            Map<String, Long> received = Samples.byMetric(all, APP_METRICS);
             long receivedTotal = received.values().stream().mapToLong(Long::longValue).sum();
-            long telemetryRecorded = sum(all, "dsd_agent.samples.recorded", null);
-            long dropped = sum(all, "dsd_agent.samples.dropped", null);
+            long telemetryRecorded = Samples.sum(all, "dsd_agent.samples.recorded", null);
+            long dropped = Samples.sum(all, "dsd_agent.samples.dropped", null);
             BitSet seqs = seqs(all);
             long missingSeqs = requests - seqs.cardinality();
             System.out.println("[soak] Java " + feature + " " + transport + ": " + requests + " requests, samples recorded "
@@ -289,20 +291,20 @@ class SoakTest {
                 // datagrams were sent and lost beyond the agent's sight, so received < sent
                 UdpReceiver tap = rx.tap();
                 List<String> sentLines = tap.lines();
-                Map<String, Long> sent = receivedSamples(sentLines);
+                Map<String, Long> sent = Samples.byMetric(sentLines, APP_METRICS);
                 long sentTotal = sent.values().stream().mapToLong(Long::longValue).sum();
-                long sentDropped = sum(sentLines, "dsd_agent.samples.dropped", null);
+                long sentDropped = Samples.sum(sentLines, "dsd_agent.samples.dropped", null);
                 String tapState = "tap: " + tap.datagrams().size() + " datagrams, forward failures "
                         + tap.forwardFailures() + ", kernel receive-buffer drops on this machine " + tap.kernelDrops();
                 System.out.println("[soak] Java " + feature + " udp: sent " + sentTotal + " + dropped " + sentDropped
                         + " = recorded " + recorded + "; " + tapState);
-                assertEquals(recorded, sum(sentLines, "dsd_agent.samples.recorded", null),
+                assertEquals(recorded, Samples.sum(sentLines, "dsd_agent.samples.recorded", null),
                         "dsd_agent.samples.recorded = what the application recorded; " + tapState);
                 assertEquals(recorded, sentTotal + sentDropped, "sent " + sentTotal + " + dropped " + sentDropped
                         + " = recorded; " + tapState);
                 assertEquals(0, sentDropped, "the kernel took every datagram: " + reasons(sentLines));
-                assertEquals(0, sum(sentLines, "dsd_agent.packets.dropped", null), reasons(sentLines));
-                assertEquals(tap.datagrams().size(), sum(sentLines, "dsd_agent.packets.sent", null) + 1,
+                assertEquals(0, Samples.sum(sentLines, "dsd_agent.packets.dropped", null), reasons(sentLines));
+                assertEquals(tap.datagrams().size(), Samples.sum(sentLines, "dsd_agent.packets.sent", null) + 1,
                         "every datagram the agent counts as sent reached the tap (the exit flush's last one is"
                                 + " counted by no later point); " + tapState);
                 for (Map.Entry<String, Long> e : sent.entrySet()) {
@@ -313,17 +315,17 @@ class SoakTest {
                 assertTrue(receivedTotal < sentTotal, "the receiver's outage cost samples: received " + receivedTotal
                         + " of " + sentTotal);
             } else {
-                String what = "Java " + feature + " " + transport + ": received " + received + ", dropped " + reasons(all)
-                        + (recorded == telemetryRecorded && recorded == receivedTotal + dropped ? ""
-                        : "; evidence in " + evidence(feature, transport, rx, jvm));
+                boolean exact = recorded == telemetryRecorded && recorded == receivedTotal + dropped;
+                String what = "Java " + feature + " " + transport + ": received " + received + ", dropped "
+                        + reasons(all) + (exact ? "" : "; evidence in " + evidence(feature, transport, rx, jvm));
                 assertEquals(recorded, telemetryRecorded, "dsd_agent.samples.recorded; " + what);
                 assertEquals(recorded, receivedTotal + dropped, "received " + receivedTotal + " + dropped " + dropped
                         + " = recorded; " + what);
                 assertTrue(dropped > 0, "the faults must have cost samples");
-                assertTrue(sum(all, "dsd_agent.packets.dropped", "reason:socket_not_found")
-                        + sum(all, "dsd_agent.packets.dropped", "reason:connection_refused") > 0, all.toString());
+                assertTrue(Samples.sum(all, "dsd_agent.packets.dropped", "reason:socket_not_found") + Samples.sum(all,
+                        "dsd_agent.packets.dropped", "reason:connection_refused") > 0, all.toString());
                 if (stream) {
-                    assertTrue(sum(all, "dsd_agent.packets.dropped", "reason:would_block") > 0,
+                    assertTrue(Samples.sum(all, "dsd_agent.packets.dropped", "reason:would_block") > 0,
                             "the paused receiver's socket buffers never filled: " + reasons(all));
                 }
             }
@@ -338,7 +340,8 @@ class SoakTest {
      * agent's stderr. Returns the directory.
      */
     private static Path evidence(int feature, String transport, Receivers rx, ForkedJvm jvm) throws IOException {
-        Path out = Path.of("target", "soak-evidence", "java" + feature + "-" + transport + "-" + System.currentTimeMillis());
+        Path out = Path.of("target", "soak-evidence",
+                "java" + feature + "-" + transport + "-" + System.currentTimeMillis());
         Files.createDirectories(out);
         Files.write(out.resolve("lines.txt"), rx.all(), StandardCharsets.UTF_8);
         StringBuilder frames = new StringBuilder();
@@ -401,40 +404,6 @@ class SoakTest {
         return m;
     }
 
-    private static boolean isApp(String line) {
-        return APP_METRICS.stream().anyMatch(line::startsWith);
-    }
-
-    /**
-     * Samples in the application's lines, per metric: a count line stands for its value (the
-     * application only adds 1), a value line for its values, each weighted {@code int(1/rate)}.
-     */
-    static Map<String, Long> receivedSamples(List<String> lines) {
-        Map<String, Long> m = new TreeMap<>();
-        for (String l : lines) {
-            if (!isApp(l)) {
-                continue;
-            }
-            String[] f = l.split("\\|");
-            String name = f[0].substring(0, f[0].indexOf(':'));
-            String[] values = f[0].substring(name.length() + 1).split(":");
-            long n;
-            if (f[1].equals("c")) {
-                n = Long.parseLong(values[0]);
-            } else {
-                long weight = 1;
-                for (String field : f) {
-                    if (field.startsWith("@")) {
-                        weight = (long) (1.0 / Double.parseDouble(field.substring(1)));
-                    }
-                }
-                n = values.length * weight;
-            }
-            m.merge(name, n, Long::sum);
-        }
-        return m;
-    }
-
     /** Sequence numbers received in {@code soak.seq}; fails on one received twice. */
     static BitSet seqs(List<String> lines) {
         BitSet seen = new BitSet();
@@ -461,17 +430,6 @@ class SoakTest {
             }
         }
         return max;
-    }
-
-    /** Sum of the {@code name} count lines, only those carrying {@code tag} when it is not null. */
-    private static long sum(List<String> lines, String name, String tag) {
-        long sum = 0;
-        for (String l : lines) {
-            if (l.startsWith(name + ":") && (tag == null || l.contains("#" + tag) || l.contains("," + tag))) {
-                sum += Long.parseLong(l.substring(name.length() + 1, l.indexOf('|')));
-            }
-        }
-        return sum;
     }
 
     /** The drop figures by reason, for the build log. */
