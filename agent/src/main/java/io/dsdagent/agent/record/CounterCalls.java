@@ -46,15 +46,14 @@ final class CounterCalls {
     }
 
     /**
-     * A call of {@code delta} other than 1: the sum cell went from {@code before} by {@code rest} = {@code
-     * delta - 1} (wrapped when {@code delta} is {@code Long.MIN_VALUE}); records the carries that keep the
-     * total exact.
+     * A call of a delta other than 1: the sum cell went from {@code before} by {@code rest} = delta - 1;
+     * records the carries that keep the total exact.
      */
-    void carries(AtomicLongArray calls, int id, long before, long delta, long rest) {
+    void carries(AtomicLongArray calls, int id, long before, long rest) {
         long after = before + rest;
         int carry = ((before ^ after) & (rest ^ after)) < 0 ? (rest < 0 ? -1 : 1) : 0;
-        if (delta == Long.MIN_VALUE) {
-            carry--; // rest wrapped to Long.MAX_VALUE: the value added is 2^64 less
+        if (rest == Long.MAX_VALUE) {
+            carry--; // only Long.MIN_VALUE - 1 wraps to it: the value added is 2^64 less
         }
         if (carry != 0) {
             calls.getAndAdd(ContextCells.offset(stripes, id), carry);

@@ -62,7 +62,7 @@ final class CountsAndGauges {
         if (delta != 1) { // the call's own unit goes into its calls cell (CounterCalls)
             long rest = delta - 1;
             long before = seg.counts.getAndAdd(stripe * Registry.SEGMENT + (id & Registry.MASK), rest);
-            calls.carries(callCells, id, before, delta, rest);
+            calls.carries(callCells, id, before, rest);
         }
         calls.called(callCells, id, stripe);
     }
