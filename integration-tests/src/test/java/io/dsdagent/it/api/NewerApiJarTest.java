@@ -1,5 +1,6 @@
 package io.dsdagent.it.api;
 
+import io.dsdagent.agent.testing.Samples;
 import io.dsdagent.it.support.ForkedJvm;
 import io.dsdagent.it.support.Jdks;
 import io.dsdagent.it.support.Lines;
@@ -296,7 +297,7 @@ class NewerApiJarTest {
             assertTrue(known.contains(name) || name.startsWith("dsd_agent."), "unexpected: " + l);
         }
         assertFalse(lines.stream().anyMatch(l -> l.contains("newapi.unknown")), lines.toString());
-        assertEquals(0, Messages.count(lines, "dsd_agent.advice.errors", null), "advice errors");
+        assertEquals(0, Samples.sum(lines, "dsd_agent.advice.errors", null), "advice errors");
         String err = jvm.stderr();
         for (String bad : List.of("WARN", "ERROR", "Error", "Exception")) {
             assertFalse(err.contains(bad), err);

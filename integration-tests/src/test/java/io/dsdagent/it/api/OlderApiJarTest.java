@@ -1,9 +1,9 @@
 package io.dsdagent.it.api;
 
+import io.dsdagent.agent.testing.Samples;
 import io.dsdagent.it.support.ForkedJvm;
 import io.dsdagent.it.support.Jdks;
 import io.dsdagent.it.support.Lines;
-import io.dsdagent.it.support.Messages;
 import io.dsdagent.it.support.UdpReceiver;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
@@ -159,9 +159,9 @@ class OlderApiJarTest {
             assertEquals(2L * N, Lines.countSum(lines, "oldapi.calls", KIND));
             assertEquals(2L * N, Lines.valueCount(lines, "oldapi.latency", "ms", KIND));
             assertEquals(2L * N, Lines.countSum(lines, "oldapi.conv", KIND));
-            assertEquals(0, Messages.count(lines, "dsd_agent.contexts.evicted", null), "pinned: never evicted");
-            assertEquals(0, Messages.count(lines, "dsd_agent.samples.dropped", null), Lines.agentLosses(lines));
-            assertEquals(0, Messages.count(lines, "dsd_agent.advice.errors", null), "advice errors");
+            assertEquals(0, Samples.sum(lines, "dsd_agent.contexts.evicted", null), "pinned: never evicted");
+            assertEquals(0, Samples.sum(lines, "dsd_agent.samples.dropped", null), Lines.agentLosses(lines));
+            assertEquals(0, Samples.sum(lines, "dsd_agent.advice.errors", null), "advice errors");
             assertFalse(jvm.stderr().contains("WARN"), jvm.stderr());
         }
     }

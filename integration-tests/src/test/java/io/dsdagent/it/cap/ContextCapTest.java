@@ -1,9 +1,9 @@
 package io.dsdagent.it.cap;
 
+import io.dsdagent.agent.testing.Samples;
 import io.dsdagent.it.support.ForkedJvm;
 import io.dsdagent.it.support.Jdks;
 import io.dsdagent.it.support.Lines;
-import io.dsdagent.it.support.Messages;
 import io.dsdagent.it.support.UdpReceiver;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,8 +150,8 @@ class ContextCapTest {
             assertFalse(lines.stream().anyMatch(l -> l.startsWith("cap.redeploy:") && !l.contains("exception:ServiceFailure")),
                     "no other exception tag");
             assertEquals(20, jvm.stdout().split("thrown redeploy.ServiceFailure\n", -1).length - 1);
-            assertEquals(0, Messages.count(lines, "dsd_agent.advice.errors", null), "advice errors");
-            assertTrue(Messages.count(lines, "dsd_agent.contexts.evicted", null) >= 2L * N);
+            assertEquals(0, Samples.sum(lines, "dsd_agent.advice.errors", null), "advice errors");
+            assertTrue(Samples.sum(lines, "dsd_agent.contexts.evicted", null) >= 2L * N);
             assertCapNeverExceeded(lines);
         }
     }
@@ -191,7 +191,7 @@ class ContextCapTest {
     }
 
     private static long contextCap(List<String> lines) {
-        return Messages.count(lines, "dsd_agent.samples.dropped", "reason:context_cap");
+        return Samples.sum(lines, "dsd_agent.samples.dropped", "reason:context_cap");
     }
 
     /** The newest {@code dsd_agent.contexts} of a source, -1 before the first. */

@@ -3,7 +3,7 @@ package io.dsdagent.it.support;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads what receivers got: event titles and the agent's dsd_agent.* telemetry counts. */
+/** Reads what receivers got: event titles (count sums: {@link io.dsdagent.agent.testing.Samples#sum}). */
 public final class Messages {
     private Messages() {
     }
@@ -21,16 +21,5 @@ public final class Messages {
             }
         }
         return out;
-    }
-
-    /** Sum of the {@code name} count lines, only those carrying {@code tag} when it is not null. */
-    public static long count(List<String> lines, String name, String tag) {
-        long sum = 0;
-        for (String l : lines) {
-            if (l.startsWith(name + ":") && (tag == null || l.contains("#" + tag) || l.contains("," + tag))) {
-                sum += Long.parseLong(l.substring(name.length() + 1, l.indexOf('|')));
-            }
-        }
-        return sum;
     }
 }

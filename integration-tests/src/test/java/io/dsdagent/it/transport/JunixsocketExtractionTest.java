@@ -1,5 +1,6 @@
 package io.dsdagent.it.transport;
 
+import io.dsdagent.agent.testing.Samples;
 import io.dsdagent.it.support.ForkedJvm;
 import io.dsdagent.it.support.Jdks;
 import io.dsdagent.it.support.Messages;
@@ -62,8 +63,8 @@ class JunixsocketExtractionTest {
             } finally {
                 jvms.forEach(ForkedJvm::close);
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> Messages.count(rx.lines(), "app.calls", null) >= 2000);
-            assertEquals(2000, Messages.count(rx.lines(), "app.calls", null), "both JVMs sent over junixsocket");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Samples.sum(rx.lines(), "app.calls", null) >= 2000);
+            assertEquals(2000, Samples.sum(rx.lines(), "app.calls", null), "both JVMs sent over junixsocket");
             for (Path p : stale) {
                 assertTrue(!Files.exists(p), "stale copy removed: " + p);
             }

@@ -1,5 +1,6 @@
 package io.dsdagent.it.transport;
 
+import io.dsdagent.agent.testing.Samples;
 import io.dsdagent.agent.testing.UnixStreamReceiver;
 import io.dsdagent.it.support.ForkedJvm;
 import io.dsdagent.it.support.Jdks;
@@ -87,7 +88,7 @@ class TransportsTest {
     private static void exit(ForkedJvm jvm, Supplier<List<String>> lines) throws Exception {
         command(jvm, "exit");
         assertEquals(0, jvm.waitFor(60), jvm.stderr());
-        await().atMost(WAIT).until(() -> Messages.count(lines.get(), "dsd_agent.packets.sent", null) > 0);
+        await().atMost(WAIT).until(() -> Samples.sum(lines.get(), "dsd_agent.packets.sent", null) > 0);
     }
 
     private static void assertNoDuplicates(List<String> titles) {
@@ -133,13 +134,13 @@ class TransportsTest {
                 assertNoDuplicates(titles);
                 received += titles.size();
             }
-            long dropped = Messages.count(all, "dsd_agent.messages.dropped", null);
+            long dropped = Samples.sum(all, "dsd_agent.messages.dropped", null);
             report(jdk, all, received, dropped);
             assertEquals(1200 + probes[0], received + dropped, "received " + received + ", dropped " + dropped
                     + "\n" + jvm.stderr());
             assertTrue(dropped > 0, "events sent while nothing listened must be counted as dropped");
-            assertEquals(0, Messages.count(all, "dsd_agent.samples.dropped", null));
-            assertTrue(Messages.count(all, "dsd_agent.packets.dropped", "reason:socket_not_found") > 0, all.toString());
+            assertEquals(0, Samples.sum(all, "dsd_agent.samples.dropped", null));
+            assertTrue(Samples.sum(all, "dsd_agent.packets.dropped", "reason:socket_not_found") > 0, all.toString());
             assertFalse(jvm.stderr().contains("WARNING"), jvm.stderr());
         }
     }
@@ -174,13 +175,13 @@ class TransportsTest {
             received += probesReceived(all, probes[0]);
             // while the agent waits for the stuck socket (DSD_AGENT_SEND_WAIT) it does not take events from
             // its queue of 1024: events offered meanwhile beyond that are dropped there, and counted
-            long queueFull = Messages.count(all, "dsd_agent.samples.dropped", "reason:queue_full");
-            long dropped = Messages.count(all, "dsd_agent.messages.dropped", null) + queueFull;
+            long queueFull = Samples.sum(all, "dsd_agent.samples.dropped", "reason:queue_full");
+            long dropped = Samples.sum(all, "dsd_agent.messages.dropped", null) + queueFull;
             report(jdk, all, received, dropped);
             assertEquals(3100 + probes[0], received + dropped, "received " + received + ", dropped " + dropped);
             assertTrue(Messages.eventTitles(all, "s").size() < 3000, "a stuck receiver cannot have taken everything");
-            assertTrue(Messages.count(all, "dsd_agent.packets.dropped", "reason:would_block") > 0, all.toString());
-            assertEquals(queueFull, Messages.count(all, "dsd_agent.samples.dropped", null));
+            assertTrue(Samples.sum(all, "dsd_agent.packets.dropped", "reason:would_block") > 0, all.toString());
+            assertEquals(queueFull, Samples.sum(all, "dsd_agent.samples.dropped", null));
             assertEquals(List.of(), rx.badFrames());
         }
     }
@@ -239,12 +240,12 @@ class TransportsTest {
                 assertNoDuplicates(titles);
                 received += titles.size();
             }
-            long dropped = Messages.count(all, "dsd_agent.messages.dropped", null);
+            long dropped = Samples.sum(all, "dsd_agent.messages.dropped", null);
             report(jdk, all, received, dropped);
             assertEquals(1200, received + dropped, "received " + received + ", dropped " + dropped + "\n" + jvm.stderr());
             assertTrue(dropped > 0);
-            assertTrue(Messages.count(all, "dsd_agent.packets.dropped", "reason:socket_not_found") > 0, all.toString());
-            assertEquals(0, Messages.count(all, "dsd_agent.samples.dropped", null));
+            assertTrue(Samples.sum(all, "dsd_agent.packets.dropped", "reason:socket_not_found") > 0, all.toString());
+            assertEquals(0, Samples.sum(all, "dsd_agent.samples.dropped", null));
             assertFalse(jvm.stderr().contains("WARNING"), jvm.stderr());
         }
     }
@@ -261,9 +262,9 @@ class TransportsTest {
             try (ForkedJvm jvm = Jdks.feature(jdk) >= 22 ? app.jvmArg("--enable-native-access=ALL-UNNAMED") : app) {
                 jvm.start();
                 assertEquals(0, jvm.waitFor(60), jvm.stderr());
-                await().atMost(WAIT).until(() -> Messages.count(rx.lines(), "app.calls", null) >= 1000);
-                assertEquals(1000, Messages.count(rx.lines(), "app.calls", null));
-                assertEquals(0, Messages.count(rx.lines(), "dsd_agent.packets.dropped", null));
+                await().atMost(WAIT).until(() -> Samples.sum(rx.lines(), "app.calls", null) >= 1000);
+                assertEquals(1000, Samples.sum(rx.lines(), "app.calls", null));
+                assertEquals(0, Samples.sum(rx.lines(), "dsd_agent.packets.dropped", null));
                 assertEquals(0, occurrences(jvm.stderr(), "[dsd-agent] WARN "), jvm.stderr());
                 assertFalse(jvm.stderr().contains("WARNING"), jvm.stderr());
                 assertFalse(String.join("\n", rx.diagnostics()).contains("WARNING"), rx.diagnostics().toString());
@@ -287,8 +288,8 @@ class TransportsTest {
                 jvm.start();
                 assertEquals(0, jvm.waitFor(60), jvm.stderr());
                 assertEquals("junixsocket loader system\nreceived 1000\n", jvm.stdout(), jvm.stderr());
-                await().atMost(WAIT).until(() -> Messages.count(rx.lines(), "app.calls", null) >= 1000);
-                assertEquals(1000, Messages.count(rx.lines(), "app.calls", null));
+                await().atMost(WAIT).until(() -> Samples.sum(rx.lines(), "app.calls", null) >= 1000);
+                assertEquals(1000, Samples.sum(rx.lines(), "app.calls", null));
                 assertEquals(0, occurrences(jvm.stderr(), "[dsd-agent] WARN "), jvm.stderr());
                 assertFalse(jvm.stderr().contains("WARNING"), jvm.stderr());
             }
@@ -336,8 +337,8 @@ class TransportsTest {
                 List<String> all = rx.lines();
                 assertNoDuplicates(Messages.eventTitles(all, "b"));
                 assertTrue(Messages.eventTitles(all, "a").size() <= 100);
-                assertEquals(0, Messages.count(all, "dsd_agent.packets.dropped", null));
-                assertEquals(0, Messages.count(all, "dsd_agent.messages.dropped", null));
+                assertEquals(0, Samples.sum(all, "dsd_agent.packets.dropped", null));
+                assertEquals(0, Samples.sum(all, "dsd_agent.messages.dropped", null));
                 for (byte[] d : rx.datagrams()) {
                     assertTrue(d.length <= 1432, "datagram of " + d.length + " bytes");
                 }

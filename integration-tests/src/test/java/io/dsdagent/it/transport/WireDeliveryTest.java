@@ -1,11 +1,11 @@
 package io.dsdagent.it.transport;
 
+import io.dsdagent.agent.testing.Samples;
 import io.dsdagent.agent.testing.UnixStreamReceiver;
 import io.dsdagent.it.apps.ContextsApp;
 import io.dsdagent.it.support.ForkedJvm;
 import io.dsdagent.it.support.Jdks;
 import io.dsdagent.it.support.Lines;
-import io.dsdagent.it.support.Messages;
 import io.dsdagent.it.support.UdpReceiver;
 import io.dsdagent.it.support.UnixDatagramReceiver;
 import org.awaitility.core.ConditionTimeoutException;
@@ -99,16 +99,16 @@ class WireDeliveryTest {
 
     private static void report(String what, long exitMillis, List<String> lines) {
         System.out.println("[wire-it] " + what + ": main returned -> JVM exit " + exitMillis + " ms, waited "
-                + Messages.count(lines, "dsd_agent.send.wait_ms", null) + " ms for full sockets, packets sent "
-                + Messages.count(lines, "dsd_agent.packets.sent", null) + ", dropped "
-                + Messages.count(lines, "dsd_agent.packets.dropped", null));
+                + Samples.sum(lines, "dsd_agent.send.wait_ms", null) + " ms for full sockets, packets sent "
+                + Samples.sum(lines, "dsd_agent.packets.sent", null) + ", dropped "
+                + Samples.sum(lines, "dsd_agent.packets.dropped", null));
     }
 
     /** Waits for everything to arrive; on time-out the assertions that follow say what is missing. */
     private static void awaitTelemetry(Supplier<List<String>> lines) {
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> Lines.any(lines.get(), "dsd_agent.packets.sent")
-                    && Messages.count(lines.get(), "wire.ctx", null) >= 2L * CONTEXTS);
+                    && Samples.sum(lines.get(), "wire.ctx", null) >= 2L * CONTEXTS);
         } catch (ConditionTimeoutException e) {
             // reported below, context by context
         }
