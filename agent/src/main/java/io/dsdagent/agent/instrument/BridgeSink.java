@@ -16,6 +16,8 @@ import io.dsdagent.bootstrap.Sink;
  */
 public final class BridgeSink implements Sink {
     private final ApiRecorder api;
+    /** The API's value path goes to it directly: one hop less to the registry and thread buffers. */
+    private final Recorder recorder;
     private final EventSink events;
     private final Telemetry telemetry;
     private volatile MethodSink methods;
@@ -27,6 +29,7 @@ public final class BridgeSink implements Sink {
      */
     public BridgeSink(Recorder recorder, EventSink events, Telemetry telemetry) {
         this.api = new ApiRecorder(recorder, telemetry);
+        this.recorder = recorder;
         this.events = events;
         this.telemetry = telemetry;
     }
@@ -87,12 +90,12 @@ public final class BridgeSink implements Sink {
 
     @Override
     public int tryRecordNanos(int id, long nanos) {
-        return api.tryRecordNanos(id, nanos);
+        return recorder.tryRecordNanos(id, nanos) ? TAKEN : api.notLive(id);
     }
 
     @Override
     public int tryRecord(int id, double value) {
-        return api.tryRecord(id, value);
+        return recorder.tryRecord(id, value) ? TAKEN : api.notLive(id);
     }
 
     @Override

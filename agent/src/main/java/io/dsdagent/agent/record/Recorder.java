@@ -126,6 +126,30 @@ public final class Recorder {
         append(id, nanos);
     }
 
+    /**
+     * A timer value for an API id ({@link Registry#live}): false, recording nothing, if the id is not
+     * live (the caller tells the handle). Here rather than in the API's class so that the API's hot path
+     * reaches the registry and the thread buffers one hop from the bridge's sink.
+     */
+    public boolean tryRecordNanos(int id, long nanos) {
+        int slot = registry.live(id);
+        if (slot < 0) {
+            return false;
+        }
+        appendSlot(slot, nanos);
+        return true;
+    }
+
+    /** A histogram or distribution value for an API id, as {@link #tryRecordNanos}. */
+    public boolean tryRecord(int id, double value) {
+        int slot = registry.live(id);
+        if (slot < 0) {
+            return false;
+        }
+        record(slot, value);
+        return true;
+    }
+
     /** A histogram or distribution value. */
     public void record(int id, double value) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
@@ -139,15 +163,25 @@ public final class Recorder {
         values.appendSlow(id, 0L, member == null ? "null" : member, threads.current());
     }
 
-    /**
-     * One value, the hot path: the thread's own buffer (found with two plain loads and a compare, written
-     * with plain stores and one release store); everything else is {@link ValueBuffers#appendSlow}, kept
-     * out of line so that this method stays small enough for the JIT to inline into every caller.
-     */
+    /** One value for a slot, or for -1 (a refused context: counted as such). */
     private void append(int id, long bits) {
+        if (id < 0) {
+            values.appendSlow(id, bits, null, null);
+        } else {
+            appendSlot(id, bits);
+        }
+    }
+
+    /**
+     * One value for a slot (not negative), the hot path: the thread's own buffer (found with two plain
+     * loads and a compare, written with plain stores and one release store, or counted in its cells once
+     * it is saturated); everything else is {@link ValueBuffers#appendSlow}, kept out of line so that this
+     * method stays small enough for the JIT to inline into every caller.
+     */
+    private void appendSlot(int slot, long bits) {
         ThreadBuffer own = threads.current();
-        if (own == null || id < 0 || !own.offerValue(id, bits)) {
-            values.appendSlow(id, bits, null, own);
+        if (own == null || !own.offerValue(slot, bits)) {
+            values.appendSlow(slot, bits, null, own);
         }
     }
 

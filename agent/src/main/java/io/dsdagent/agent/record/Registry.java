@@ -6,10 +6,8 @@ import io.dsdagent.agent.telemetry.Telemetry;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -81,7 +79,7 @@ public final class Registry {
      * segment hop. A writer holding the old copy across the swap sees what it showed just before: the same
      * race as a live check just before an eviction, which the quarantine covers.
      */
-    private volatile AtomicIntegerArray liveIds = liveIds(null, SEGMENT);
+    private volatile int[] liveIds = liveIds(null, SEGMENT);
     private volatile int count;
     private volatile long evictions;
 
@@ -157,14 +155,11 @@ public final class Registry {
      * generation check of the record path, one compare.
      */
     public int live(int id) {
-        if (id < 0) {
-            return -1;
-        }
-        AtomicIntegerArray a = liveIds;
-        int slot = id & slotMask;
-        // a power of two: the JIT drops the range check. A slot beyond the array reads another slot, whose
-        // live id has that other slot in its low bits, so it never equals this id
-        return a.get(slot & (a.length() - 1)) == id ? slot : -1;
+        int[] a = liveIds;
+        // a power of two: the JIT drops the range check. An id whose slot lies beyond the array reads
+        // another slot, whose live id has that other slot in its low bits, so it never equals this id; a
+        // slot without a live context holds ~slot, which no id equals, a negative one (-1) included
+        return a[id & (a.length - 1)] == id ? id & slotMask : -1;
     }
 
     /** Whether {@code source} has room under the cap now; a lock-free hint for ids refused earlier. */
@@ -239,7 +234,7 @@ public final class Registry {
             seg.states[i] = pinned ? PINNED : LIVE;
             seg.infos[i] = new ContextInfo(slot, id, source, k.key, type, nanos, k.name, k.tags, k.nameBytes(),
                     TYPE_BYTES[type], k.tagBytes(constantTags));
-            liveIds.set(slot, id); // publishes the context to recording threads
+            setLive(slot, id); // publishes the context to recording threads
             byKey.put(k.key, id);
             shares.added(source);
             if (slot == count) {
@@ -251,20 +246,33 @@ public final class Registry {
 
     /** Under the lock: makes {@link #liveIds} cover {@code slot}, copying it into a larger power of two. */
     private void growLiveIds(int slot) {
-        AtomicIntegerArray old = liveIds;
-        if (slot >= old.length()) {
+        int[] old = liveIds;
+        if (slot >= old.length) {
             liveIds = liveIds(old, Integer.highestOneBit(slot) << 1);
         }
     }
 
     /** {@code size} live ids: {@code old}'s (if any), then -1 (no live context) for the slots beyond it. */
-    private static AtomicIntegerArray liveIds(AtomicIntegerArray old, int size) {
+    private static int[] liveIds(int[] old, int size) {
         int[] ids = new int[size];
-        Arrays.fill(ids, -1);
-        for (int i = 0; old != null && i < old.length(); i++) {
-            ids[i] = old.get(i);
+        int i = 0;
+        for (; old != null && i < old.length; i++) {
+            ids[i] = old[i];
         }
-        return new AtomicIntegerArray(ids);
+        for (; i < size; i++) {
+            ids[i] = ~i;
+        }
+        return ids;
+    }
+
+    /**
+     * Under the lock: {@code slot}'s live id, then a volatile write of the array field, a release that
+     * publishes the element (and everything written before it) to a recording thread's next {@link #live}.
+     */
+    private void setLive(int slot, int id) {
+        int[] a = liveIds;
+        a[slot] = id;
+        liveIds = a;
     }
 
     private byte state(int id) {
@@ -321,7 +329,7 @@ public final class Registry {
         } else if (st == LIVE) {
             ContextInfo c = seg.infos[i];
             byKey.remove(c.key, c.handle); // first: a lookup racing this still gets a live id
-            liveIds.set(slot, -1);
+            setLive(slot, ~slot);
             seg.states[i] = RETIRING;
             shares.removed(c.source);
             evictions++;

@@ -16,15 +16,13 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  *       aggregator calls {@link #drainTo} and {@link #late}.</li>
  *   <li>A slot's fields are written before the position that covers them is published, and the
  *       aggregator reads no slot past the published position, so it never sees a half-written value.</li>
- *   <li>The writer never overwrites a slot the aggregator has not released: it checks its cached view
- *       of the aggregator's position, and re-reads the real one only when the cache says full, so the
- *       writer does not touch the aggregator's cache line on the common path.</li>
+ *   <li>The writer never overwrites a slot the aggregator has not released: it writes below
+ *       {@link #writable}, the aggregator's drained position plus the capacity.</li>
  * </ul>
  * The positions are plain {@code volatile} fields of this object, written with release stores through
- * field updaters (which the JIT reduces to one store: this class is final) and read by the other side
- * only where it must: the aggregator reads the writer's at each drain, the writer reads the aggregator's
- * only when its cached limit says full. No padding: each side writes the other's line at most once per
- * drain (100 ms), not per value.
+ * field updaters (which the JIT reduces to one store: this class is final): the aggregator reads the
+ * writer's at each drain, the writer reads the aggregator's with every value (a load from the line it
+ * writes anyway). No padding: the aggregator writes that line once per drain (100 ms), not per value.
  */
 final class ThreadBuffer {
     private static final AtomicLongFieldUpdater<ThreadBuffer> PUBLISHED =
@@ -32,8 +30,8 @@ final class ThreadBuffer {
     /** Where a drop's release store goes: it publishes the drop cells' plain stores before it. */
     private static final AtomicLongFieldUpdater<ThreadBuffer> DROPPED =
             AtomicLongFieldUpdater.newUpdater(ThreadBuffer.class, "dropped");
-    private static final AtomicLongFieldUpdater<ThreadBuffer> RELEASED =
-            AtomicLongFieldUpdater.newUpdater(ThreadBuffer.class, "released");
+    private static final AtomicLongFieldUpdater<ThreadBuffer> WRITABLE =
+            AtomicLongFieldUpdater.newUpdater(ThreadBuffer.class, "writable");
 
     private final int[] ids;
     private final long[] values;
@@ -42,8 +40,11 @@ final class ThreadBuffer {
     /** Writer's release stores: positions up to which samples are written; the last dropped value. */
     private volatile long published;
     private volatile long dropped;
-    /** Aggregator's release store: positions before it are drained and may be written again. */
-    private volatile long released;
+    /**
+     * Aggregator's release store: the first position the writer may not write, the drained position plus
+     * the capacity (so that the writer's full check is one load and one compare).
+     */
+    private volatile long writable;
     /**
      * The thread that writes this buffer: how a thread recognizes its own (by identity, not by id, which
      * a subclass of {@code Thread} may override). Held strongly: the aggregator frees the slot, and so
@@ -52,37 +53,48 @@ final class ThreadBuffer {
     final Thread owner;
 
     /**
-     * Values this thread could not buffer, per context: a segment of {@value Registry#SEGMENT} pairs of
-     * count and last value (side by side, so a drop touches one cache line), allocated by this thread on
-     * its first drop into the segment. Written with plain stores by this thread alone, published by a
-     * release store into {@code DROPPED}, which the aggregator reads first ({@link #takeDropped}); no
-     * running total, whose read-modify-write would add a second chain through memory to every drop. Plain
-     * arrays, not atomic ones: this is the path a thread that outruns the aggregator takes for most values,
-     * so it is kept to three dependent loads. A count is a 64-bit plain write, atomic on every 64-bit JVM
-     * (JLS 17.7 leaves 32-bit ones free).
+     * Values this thread could not buffer, per context: a segment of {@value Registry#SEGMENT} cells
+     * ({@link DropCell}: count and last value, one object, so a drop touches one cache line and needs no
+     * index check), a segment allocated by this thread on its first drop into it and a cell on its first
+     * drop of the context. Written with plain stores by this thread alone, published by a release store into
+     * {@code DROPPED}, which the aggregator reads first ({@link #takeDropped}); no running total, whose
+     * read-modify-write would add a second chain through memory to every drop. Plain fields, not atomic
+     * ones: this is the path a thread that outruns the aggregator takes for most values. A count is a
+     * 64-bit plain write, atomic on every 64-bit JVM (JLS 17.7 leaves 32-bit ones free).
      */
-    private final long[][] drops;
-    /** Aggregator's own: per context, the count of {@link #drops} taken so far. */
-    private final long[][] taken;
+    private final DropCell[][] drops;
+    /**
+     * Writer's own: the slot of the last drop and its cell, so that a thread dropping values of one
+     * context again and again (the usual case once it outruns the aggregator) reaches the cell with one
+     * compare instead of the segment walk. -1: none yet.
+     */
+    private int dropSlot = -1;
+    private DropCell dropCell;
+
+    /** One context's values dropped by one thread: what {@link #drops} holds. */
+    static final class DropCell {
+        /** Writer's: values dropped so far (only grows), and the bits of the last one. */
+        long count;
+        long last;
+        /** Aggregator's own: {@link #count} as of its last take. */
+        long taken;
+    }
 
     /**
-     * Writer's own: values this thread sent to the shared path since its buffer last took one; set to
-     * {@link #SPILL_LIMIT} when the shared path was full too. At the limit, a value that finds the buffer
-     * full is counted at once ({@link #drop}) instead of trying the shared path: a thread that outruns the
-     * aggregator pays for a plain count, not for atomics, and cannot fill the queue virtual threads share.
-     * Reset off the hot path: when {@link #write} finds room again after the aggregator released slots (a
-     * buffer with room takes every value, so no value spills between that and the buffer being full).
+     * Writer's own: values this thread sent to the shared path while its buffer was full up to
+     * {@link #spillFrom} (the {@link #writable} it saw then): the allowance renews whenever the aggregator
+     * has drained the buffer since. At {@link #SPILL_LIMIT}, or when the shared path was full too, the
+     * buffer is saturated at that point ({@link #saturatedAt}): until the aggregator drains it, a value that
+     * finds it full is counted at once ({@link #drop}) instead of trying the shared path, so a thread that
+     * outruns the aggregator pays for a plain count, not for atomics, and cannot fill the queue virtual
+     * threads share.
      */
-    int spilled;
+    private int spilled;
+    private long spillFrom = -1;
+    /** Writer's own: the {@link #writable} at which this buffer saturated; -1 (no position) while it is not. */
+    private long saturatedAt = -1;
     /** Values a thread may spill into the shared path per drain of its buffer: 16 chunks. */
     static final int SPILL_LIMIT = 4096;
-
-    /**
-     * Writer's own: the first position it may not write (the aggregator's release point last seen, plus
-     * the capacity): one compare per value while there is room. The next position to write is
-     * {@link #published}, which only this thread writes.
-     */
-    private long limit;
 
     /** Aggregator's own: next position to drain, the last value of the last take. */
     private long head;
@@ -98,14 +110,13 @@ final class ThreadBuffer {
 
     /** {@code capacity} must be a power of two; {@code segments} as the registry's. */
     ThreadBuffer(Thread owner, int capacity, int segments) {
-        this.drops = new long[segments][];
-        this.taken = new long[segments][];
+        this.drops = new DropCell[segments][];
         this.owner = owner;
         this.ids = new int[capacity];
         this.values = new long[capacity];
         this.refs = new Object[capacity];
         this.mask = capacity - 1;
-        this.limit = capacity;
+        this.writable = capacity;
     }
 
     /**
@@ -122,19 +133,49 @@ final class ThreadBuffer {
 
     /**
      * Writer, the hot path for a value (no set member): appends and publishes it; or, when the buffer is
-     * full and this thread has spilled {@link #SPILL_LIMIT} values into the shared path since its buffer
-     * last took one, counts it in this thread's own cells ({@link #drop}). Small, so that the JIT inlines
-     * it, the count included: a thread that outruns the aggregator takes that branch for most values.
-     * False when the caller must go on: the buffer is full and the thread may still spill, or the context
-     * is unknown.
+     * full and saturated (see {@link #spilled}), counts it in this thread's own cells ({@link #drop}).
+     * Small, so that the JIT inlines it, the count included: a thread that outruns the aggregator takes
+     * that branch for most values. False when the caller must go on ({@link #spill}): the buffer is full
+     * and not saturated, or the context is unknown.
      */
     boolean offerValue(int id, long bits) {
-        long t = write(id, bits, null);
-        if (t < 0) {
-            return spilled >= SPILL_LIMIT && drop(id, bits);
+        long t = published; // as in write, with one read of writable for both checks
+        long l = writable;
+        if (t >= l) {
+            return l == saturatedAt && drop(id, bits);
         }
+        int i = (int) t & mask;
+        ids[i] = id;
+        values[i] = bits;
         publish(t + 1);
         return true;
+    }
+
+    /**
+     * Writer, for a value that found the buffer full and not saturated: whether it may go to the shared
+     * path (counted against the allowance, renewed after each drain); false once the allowance is used
+     * up, which saturates the buffer: the caller then counts the value here ({@link #dropValue}).
+     */
+    boolean spill() {
+        long l = writable;
+        if (l != spillFrom) { // drained since the last spill: a new allowance
+            spillFrom = l;
+            spilled = 0;
+        }
+        if (spilled >= SPILL_LIMIT) {
+            saturatedAt = l;
+            return false;
+        }
+        spilled++;
+        return true;
+    }
+
+    /** Writer: the shared path was full too: saturated until the next drain, as at the allowance's end. */
+    void saturate() {
+        long l = writable;
+        spillFrom = l;
+        spilled = SPILL_LIMIT;
+        saturatedAt = l;
     }
 
     /** Writer: {@link #drop}, counting an unknown context in {@code telemetry}. */
@@ -150,13 +191,8 @@ final class ThreadBuffer {
      */
     long write(int id, long bits, Object ref) {
         long t = published; // this thread's own field: the volatile read is a plain load on x86
-        if (t >= limit) {
-            long l = released + mask + 1;
-            if (t >= l) {
-                return -1; // still full: no store, this is the count path's every call
-            }
-            limit = l;
-            spilled = 0; // room again: this value goes in, so the thread may spill again once it is full
+        if (t >= writable) { // one line with published: the aggregator writes it once per drain
+            return -1; // full: no store, this is the count path's every call
         }
         int i = (int) t & mask;
         ids[i] = id;
@@ -191,7 +227,7 @@ final class ThreadBuffer {
             n++;
         }
         head = h;
-        RELEASED.lazySet(this, h);
+        WRITABLE.lazySet(this, h + mask + 1);
         return n;
     }
 
@@ -203,25 +239,33 @@ final class ThreadBuffer {
      * False if the context is unknown.
      */
     boolean drop(int id, long bits) {
-        int s = id >>> Registry.SHIFT;
-        if (s >= drops.length) {
+        DropCell c = id == dropSlot ? dropCell : cell(id);
+        if (c == null) {
             return false;
         }
-        long[] a = drops[s];
-        if (a == null) {
-            a = newSegment(s);
-        }
-        int j = (id & Registry.MASK) << 1;
-        a[j + 1] = bits;
-        a[j]++;
-        DROPPED.lazySet(this, bits); // release: publishes the stores above (and a new segment)
+        c.last = bits;
+        c.count++;
+        DROPPED.lazySet(this, bits); // release: publishes the stores above (and a new cell or segment)
         return true;
     }
 
-    private long[] newSegment(int s) {
-        long[] a = new long[2 * Registry.SEGMENT]; // once per thread and segment of contexts
-        drops[s] = a;
-        return a;
+    /** Writer: {@code id}'s cell, created on its first drop and remembered for the next; null if unknown. */
+    private DropCell cell(int id) {
+        int s = id >>> Registry.SHIFT;
+        if (id < 0 || s >= drops.length) {
+            return null;
+        }
+        DropCell[] a = drops[s];
+        if (a == null) {
+            a = drops[s] = new DropCell[Registry.SEGMENT]; // once per thread and segment of contexts
+        }
+        DropCell c = a[id & Registry.MASK];
+        if (c == null) {
+            c = a[id & Registry.MASK] = new DropCell(); // once per thread and context
+        }
+        dropCell = c;
+        dropSlot = id;
+        return c;
     }
 
     /**
@@ -231,20 +275,16 @@ final class ThreadBuffer {
     long takeDropped(int id) {
         long acquire = dropped; // acquire: the writer's cells up to its last release are visible after it
         int s = id >>> Registry.SHIFT;
-        long[] a = s < drops.length ? drops[s] : null;
-        if (a == null) {
+        DropCell[] a = s < drops.length ? drops[s] : null;
+        DropCell c = a == null ? null : a[id & Registry.MASK];
+        if (c == null) {
             return 0;
         }
-        int i = id & Registry.MASK;
-        long count = a[i << 1];
-        long[] t = taken[s];
-        long n = count - (t == null ? 0 : t[i]);
+        long count = c.count;
+        long n = count - c.taken;
         if (n != 0) {
-            if (t == null) {
-                t = taken[s] = new long[Registry.SEGMENT];
-            }
-            t[i] = count;
-            lastTaken = a[(i << 1) + 1]; // after the count: see drop
+            c.taken = count;
+            lastTaken = c.last; // after the count: see drop
         }
         return n;
     }
@@ -277,23 +317,18 @@ final class ThreadBuffer {
     private long untaken(boolean take) {
         long acquire = dropped; // acquire, as in takeDropped
         long n = 0;
-        for (int s = 0; s < drops.length; s++) {
-            long[] a = drops[s];
+        for (DropCell[] a : drops) {
             if (a == null) {
                 continue;
             }
-            long[] t = taken[s];
-            if (t == null && take) {
-                t = taken[s] = new long[Registry.SEGMENT];
-            }
-            for (int i = 0; i < Registry.SEGMENT; i++) {
-                long c = a[i << 1];
-                long d = c - (t == null ? 0 : t[i]);
-                if (d != 0) {
-                    n += d;
-                    if (take) {
-                        t[i] = c;
-                    }
+            for (DropCell c : a) {
+                if (c == null) {
+                    continue;
+                }
+                long count = c.count;
+                n += count - c.taken;
+                if (take) {
+                    c.taken = count;
                 }
             }
         }

@@ -119,12 +119,9 @@ final class ValueBuffers {
             }
             // the buffer is full. No wake-up from here: a buffer that fills before the tick spills to the
             // stripes, whose hand-offs wake the aggregator; an unpark per buffer would cost more than its values
-            if (ref == null) {
-                if (own.spilled >= ThreadBuffer.SPILL_LIMIT) { // count it, keep no value
-                    own.dropValue(id, bits, telemetry);
-                    return;
-                }
-                own.spilled++;
+            if (ref == null && !own.spill()) { // count it, keep no value
+                own.dropValue(id, bits, telemetry);
+                return;
             }
         }
         // the shared path: a stripe's chunk, else the overflow ring, else the drop path. Written out here,
@@ -179,7 +176,7 @@ final class ValueBuffers {
         if (ref != null) {
             telemetry.drop(Telemetry.Drop.QUEUE_FULL);
         } else if (own != null) {
-            own.spilled = ThreadBuffer.SPILL_LIMIT;
+            own.saturate();
             own.dropValue(id, bits, telemetry);
         } else if (!drops.add(id, bits)) {
             telemetry.drop(Telemetry.Drop.UNKNOWN_CONTEXT);

@@ -52,6 +52,31 @@ class RegistryTest {
     }
 
     @Test
+    void noNegativeOrForgedIdIsLiveWhateverTheSlotsHold() {
+        List<Integer> ids = fill(Source.API, "n", 5);
+        for (int i = 0; i < 2; i++) { // contexts 1-4 idle: evicted, context 0 kept
+            for (int slot = 0; slot < registry.size(); slot++) {
+                registry.flushed(slot, slot == 0);
+            }
+            registry.endFlush();
+        }
+        assertEquals(0, registry.live(ids.get(0)));
+        assertEquals(-1, registry.live(ids.get(1)), "evicted");
+        // the record path has no sign check: a slot without a live context must hold nothing any id equals
+        for (int slot = 0; slot < 4096; slot++) {
+            assertEquals(-1, registry.live(~slot), "~" + slot);
+            assertEquals(-1, registry.live(-1 - slot * 1024), "-1 - " + slot + " * 1024");
+        }
+        assertEquals(-1, registry.live(-1), "the id of a refused context");
+        assertEquals(-1, registry.live(Integer.MIN_VALUE));
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 100_000; i++) {
+            int forged = rnd.nextInt() | Integer.MIN_VALUE;
+            assertEquals(-1, registry.live(forged), "negative id " + forged);
+        }
+    }
+
+    @Test
     void everyIdStaysLiveAsTheSlotsGrowPastTheirFirstSegmentsAndAnEvictedOneIsRefusedInEvery() {
         Registry r = new Registry(5000, 10, 2, 2, List.of());
         List<Integer> ids = new ArrayList<>();

@@ -257,6 +257,38 @@ class ThreadBufferTest {
     }
 
     @Test
+    void aSaturatedThreadCountsEveryContextsValuesApartWhenItAlternatesBetweenThem() {
+        Recorder r = recorder(65536, 4);
+        int a = r.registry().register(Registry.TIMER | Registry.NANOS, "a");
+        int b = r.registry().register(Registry.TIMER | Registry.NANOS, "b");
+        int c = r.registry().register(Registry.TIMER | Registry.NANOS, "c");
+        int kept = Recorder.CHUNK_SIZE + ThreadBuffer.SPILL_LIMIT;
+        for (int i = 0; i < kept; i++) {
+            r.recordNanos(a, 1);
+        }
+        for (int i = 1; i <= 300; i++) { // each drop changes the context the last drop cached
+            r.recordNanos(a, 1000 + i);
+            r.recordNanos(b, 2000 + i);
+            if (i % 3 == 0) {
+                r.recordNanos(c, 3000 + i);
+            }
+        }
+        assertEquals(300, r.takeDropped(a));
+        assertEquals(1300, r.lastDropped(a));
+        assertEquals(300, r.takeDropped(b));
+        assertEquals(2300, r.lastDropped(b));
+        assertEquals(100, r.takeDropped(c));
+        assertEquals(3300, r.lastDropped(c));
+        for (int i = 0; i < 5; i++) {
+            r.recordNanos(b, 7);
+        }
+        assertEquals(0, r.takeDropped(a), "taken once");
+        assertEquals(5, r.takeDropped(b), "the cell again, after the other contexts");
+        assertEquals(kept, r.drainFull(new Collected()) + r.drainStripes(new Collected()));
+        assertEquals(kept + 705, r.recorded(), "drained + not kept = every value");
+    }
+
+    @Test
     void aWakeUpDrainsTheSharedQueuesOnlySoASpillingThreadDoesNotRenewItsAllowanceBeforeTheTick() {
         Recorder r = recorder(65536, 4);
         int timer = r.registry().register(Registry.TIMER | Registry.NANOS, "t");

@@ -62,21 +62,11 @@ public final class ApiRecorder {
     }
 
     public int tryRecordNanos(int id, long nanos) {
-        int slot = registry.live(id);
-        if (slot < 0) {
-            return notLive(id);
-        }
-        recorder.recordNanos(slot, nanos);
-        return Sink.TAKEN;
+        return recorder.tryRecordNanos(id, nanos) ? Sink.TAKEN : notLive(id);
     }
 
     public int tryRecord(int id, double value) {
-        int slot = registry.live(id);
-        if (slot < 0) {
-            return notLive(id);
-        }
-        recorder.record(slot, value);
-        return Sink.TAKEN;
+        return recorder.tryRecord(id, value) ? Sink.TAKEN : notLive(id);
     }
 
     public int trySetAdd(int id, String member) {
@@ -92,7 +82,7 @@ public final class ApiRecorder {
      * A handle's id is not live: evicted (the handle renews it), or refused earlier (it renews once the
      * API has room under the cap; until then each sample is dropped and counted once).
      */
-    private int notLive(int id) {
+    public int notLive(int id) {
         if (id >= 0 || registry.hasRoom(Source.API)) {
             return Sink.STALE;
         }
