@@ -72,10 +72,11 @@ public final class Registry {
     private final SlotQueue free = new SlotQueue();
     final AtomicReferenceArray<Segment> segments;
     /**
-     * Per slot, the id of its live context, -1 while it has none: what {@link #live} compares, one flat
-     * array for every slot handed out so far (a power of two of at least {@value #SEGMENT}). Written under
-     * this object's lock only; when a new segment needs more slots, a larger copy replaces it (under the
-     * lock too), so {@link #live} is one volatile read of this field and one of an element, with no
+     * Per slot, the id of its live context, {@code ~slot} while it has none (no id equals it): what
+     * {@link #live} compares, one flat array for every slot handed out so far (a power of two of at least
+     * {@value #SEGMENT}). Written under this object's lock only, each element followed by a volatile write
+     * of this field ({@link #setLive}); when a new segment needs more slots, a larger copy replaces it (under
+     * the lock too), so {@link #live} is one volatile read of this field and one of an element, with no
      * segment hop. A writer holding the old copy across the swap sees what it showed just before: the same
      * race as a live check just before an eviction, which the quarantine covers.
      */
@@ -252,7 +253,7 @@ public final class Registry {
         }
     }
 
-    /** {@code size} live ids: {@code old}'s (if any), then -1 (no live context) for the slots beyond it. */
+    /** {@code size} live ids: {@code old}'s (if any), then {@code ~slot} (no live context) for the slots past it. */
     private static int[] liveIds(int[] old, int size) {
         int[] ids = new int[size];
         int i = 0;

@@ -192,7 +192,7 @@ final class ThreadBuffer {
     long write(int id, long bits, Object ref) {
         long t = published; // this thread's own field: the volatile read is a plain load on x86
         if (t >= writable) { // one line with published: the aggregator writes it once per drain
-            return -1; // full: no store, this is the count path's every call
+            return -1; // full: no store
         }
         int i = (int) t & mask;
         ids[i] = id;
