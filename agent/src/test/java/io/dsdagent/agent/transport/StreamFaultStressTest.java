@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * threads (each lives 20-300 ms, so thread buffers are claimed and freed all the time) add to two unit
  * counters and record a timer value and 20 distribution values per round, while the aggregator flushes
  * every 100 ms into a real Unix stream receiver (the forked-JVM tests' {@link UnixStreamReceiver}) that is
- * stopped (socket file removed) and started again, or stops reading, at random every 100-500 ms. A count
+ * stopped (socket file removed; between two of the agent's sends, see {@link Gated}) and started again, or
+ * stops reading, at random every 100-500 ms. A count
  * line counts as its value, a value line as its values, each weighted {@code int(1/rate)} (1,000 values are
  * kept per context and flush, the rest carried by sample rates); a torn frame is discarded, as the Datadog
  * Agent does. Keeping every value instead (about 1.4 MB a flush), this test caught the counter race that
@@ -69,10 +71,11 @@ class StreamFaultStressTest {
         Recorder recorder = new Recorder(registry, telemetry, 8, 65536);
         List<String> received = new ArrayList<>();
         UnixStreamReceiver[] rx = {new UnixStreamReceiver(sock, QUIET)};
+        ReentrantLock sends = new ReentrantLock();
         Aggregator agg = new Aggregator(recorder, () -> {
             try {
-                return new Packer(new UnixStreamTransport(sock.toString(), 8192, telemetry, 50,
-                        new SendWait(25, telemetry)), telemetry, null);
+                return new Packer(new Gated(new UnixStreamTransport(sock.toString(), 8192, telemetry, 50,
+                        new SendWait(25, telemetry)), sends), telemetry, null);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -126,7 +129,16 @@ class StreamFaultStressTest {
         while (System.nanoTime() < end) {
             hold(100 + faults.nextInt(400));
             if (faults.nextBoolean()) {
-                rx[0].close(); // as a Datadog Agent stops: what was sent is read, then the socket goes
+                // as a Datadog Agent stops: what was sent is read, then the socket goes. Between no send
+                // (the agent finds the socket gone at its next): a frame written after the receiver's
+                // last read and before its close would be lost in its socket buffer, where no sender can
+                // count it (a Datadog Agent restarting loses it the same way)
+                sends.lock();
+                try {
+                    rx[0].close();
+                } finally {
+                    sends.unlock();
+                }
                 received.addAll(rx[0].lines());
                 hold(faults.nextInt(300));
                 rx[0] = new UnixStreamReceiver(sock, QUIET);
@@ -155,6 +167,60 @@ class StreamFaultStressTest {
         assertEquals(calls.get(), recorded, "dsd_agent.samples.recorded; " + what);
         assertEquals(calls.get(), samples + dropped, "received + dropped = recorded; " + what);
         assertTrue(dropped > 0 && samples > 0 && stops > 0 && pauses > 0, what);
+    }
+
+    /**
+     * The agent's transport, each send under {@code sends}: a stop of the receiver takes it, so that no
+     * frame is written while the receiver reads its last and closes.
+     */
+    private static final class Gated implements Transport {
+        private final Transport inner;
+        private final ReentrantLock sends;
+
+        Gated(Transport inner, ReentrantLock sends) {
+            this.inner = inner;
+            this.sends = sends;
+        }
+
+        @Override
+        public boolean send(byte[] payload, int length) {
+            sends.lock();
+            try {
+                return inner.send(payload, length);
+            } finally {
+                sends.unlock();
+            }
+        }
+
+        @Override
+        public boolean send(byte[] payload, int length, long samples) {
+            sends.lock();
+            try {
+                return inner.send(payload, length, samples);
+            } finally {
+                sends.unlock();
+            }
+        }
+
+        @Override
+        public void newFlush(boolean last) {
+            inner.newFlush(last);
+        }
+
+        @Override
+        public int maxPayload() {
+            return inner.maxPayload();
+        }
+
+        @Override
+        public String describe() {
+            return inner.describe();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
     }
 
     private static void hold(long millis) {
