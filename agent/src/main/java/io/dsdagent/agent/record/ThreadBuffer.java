@@ -144,9 +144,7 @@ final class ThreadBuffer {
         if (t >= l) {
             return l == saturatedAt && drop(id, bits);
         }
-        int i = (int) t & mask;
-        ids[i] = id;
-        values[i] = bits;
+        store(t, id, bits, null);
         publish(t + 1);
         return true;
     }
@@ -158,6 +156,9 @@ final class ThreadBuffer {
      */
     boolean spill() {
         long l = writable;
+        if (l == saturatedAt) {
+            return false;
+        }
         if (l != spillFrom) { // drained since the last spill: a new allowance
             spillFrom = l;
             spilled = 0;
@@ -172,10 +173,7 @@ final class ThreadBuffer {
 
     /** Writer: the shared path was full too: saturated until the next drain, as at the allowance's end. */
     void saturate() {
-        long l = writable;
-        spillFrom = l;
-        spilled = SPILL_LIMIT;
-        saturatedAt = l;
+        saturatedAt = writable;
     }
 
     /** Writer: {@link #drop}, counting an unknown context in {@code telemetry}. */
@@ -194,13 +192,18 @@ final class ThreadBuffer {
         if (t >= writable) { // one line with published: the aggregator writes it once per drain
             return -1; // full: no store
         }
+        store(t, id, bits, ref);
+        return t;
+    }
+
+    /** Writer: the sample's fields at position {@code t}, which the caller checked is writable. */
+    private void store(long t, int id, long bits, Object ref) {
         int i = (int) t & mask;
         ids[i] = id;
         values[i] = bits;
         if (ref != null) {
             refs[i] = ref; // the aggregator clears it after draining, so a value never carries an old member
         }
-        return t;
     }
 
     /** Writer: makes every sample before {@code upTo} visible to the aggregator (one release store). */
@@ -251,8 +254,8 @@ final class ThreadBuffer {
 
     /** Writer: {@code id}'s cell, created on its first drop and remembered for the next; null if unknown. */
     private DropCell cell(int id) {
-        int s = id >>> Registry.SHIFT;
-        if (id < 0 || s >= drops.length) {
+        int s = id >>> Registry.SHIFT; // a negative id (-1) shifts past the segments
+        if (s >= drops.length) {
             return null;
         }
         DropCell[] a = drops[s];
