@@ -19,7 +19,7 @@ public final class ClassFileScan {
      * bytes that do not parse (the full matcher decides then).
      */
     public static boolean mentionsAny(byte[] b, byte[][] wanted, byte[][] prefixes) {
-        return mentions(b, NONE, wanted, prefixes) != 0;
+        return new Query(NONE, wanted, prefixes).mentions(b) != 0;
     }
 
     /**
@@ -29,87 +29,128 @@ public final class ClassFileScan {
      * class's constant pool (the loadClass shortcut and the weaver's prefilter) share one walk this way.
      */
     public static int mentions(byte[] b, byte[][] first, byte[][] second, byte[][] secondPrefixes) {
-        if (!isClassFile(b)) {
-            return FIRST | SECOND;
-        }
-        int found = 0;
-        int all = (first.length > 0 ? FIRST : 0) | (second.length + secondPrefixes.length > 0 ? SECOND : 0);
-        // most entries have a length no wanted string has: one bit test rejects them, no loop over the lists
-        long firstLengths = lengths(first, 0);
-        long firstLong = lengths(first, 64);
-        long secondLengths = lengths(second, 0);
-        long secondLong = lengths(second, 64);
-        int shortestPrefix = shortest(secondPrefixes);
-        int count = u2(b, 8);
-        int p = 10;
-        try {
-            for (int i = 1; i < count; i++) {
-                int tag = b[p] & 0xFF;
-                if (tag == 1) { // Utf8
-                    int len = u2(b, p + 1);
-                    int start = p + 3;
-                    if ((found & FIRST) == 0 && hasLength(firstLengths, firstLong, len) && any(b, start, len, first)) {
-                        found |= FIRST;
-                    }
-                    if ((found & SECOND) == 0 && (hasLength(secondLengths, secondLong, len) && any(b, start, len, second)
-                            || len >= shortestPrefix && anyPrefix(b, start, len, secondPrefixes))) {
-                        found |= SECOND;
-                    }
-                    if (found == all && all != 0) {
-                        return found;
-                    }
-                    p = start + len;
-                    continue;
-                }
-                int size = entrySize(b, p);
-                if (size < 0) {
-                    return FIRST | SECOND;
-                }
-                p += size;
-                if (tag == 5 || tag == 6) { // Long, Double take two slots
-                    i++;
-                }
-            }
-        } catch (ArrayIndexOutOfBoundsException e) {
-            return FIRST | SECOND;
-        }
-        return found;
+        return new Query(first, second, secondPrefixes).mentions(b);
     }
 
     /**
-     * The lengths of {@code strings} from {@code from} to {@code from + 63} as bits of a long (bit
-     * {@code len - from}); a string of 128 bytes or more sets every bit of the second word (from 64), so
-     * that such lengths are always compared.
+     * The questions of {@link #mentions}, prepared once: a transformer keeps one and asks it of every class.
+     * The walk runs on every class the application loads, first in the interpreter and for most of a
+     * large application's start in profiled C1 code (issue 18: 3,600 classes of a Spring Boot jar, the
+     * compiler queue too busy to bring it to C2 before the end), so its loop does as little as it can per
+     * entry: no call, no switch, one table load for an entry that is not text and one bit test for one
+     * that is.
      */
-    private static long lengths(byte[][] strings, int from) {
-        long bits = 0;
-        for (byte[] w : strings) {
-            int d = w.length - from;
-            if (d >= 0 && d < 64) {
-                bits |= 1L << d;
-            } else if (d >= 64 && from == 64) {
-                bits = -1L;
+    public static final class Query {
+        private final byte[][] first;
+        private final byte[][] second;
+        private final byte[][] prefixes;
+        /** Bit {@code len} (below 64): a text entry of that length may answer a question. */
+        private final long shortLengths;
+        /** A text entry of 64 bytes or more may answer one when at least this long. */
+        private final int longFrom;
+        /** Every question asked ({@link #FIRST}, {@link #SECOND}): the walk stops once all are answered. */
+        private final int all;
+
+        public Query(byte[][] first, byte[][] second, byte[][] secondPrefixes) {
+            this.first = first;
+            this.second = second;
+            this.prefixes = secondPrefixes;
+            long bits = 0;
+            int from = Integer.MAX_VALUE;
+            for (byte[][] exact : new byte[][][] {first, second}) {
+                for (byte[] w : exact) {
+                    if (w.length < 64) {
+                        bits |= 1L << w.length;
+                    } else {
+                        from = Math.min(from, 64);
+                    }
+                }
             }
+            for (byte[] w : secondPrefixes) { // an entry at least as long as a prefix may start with it
+                if (w.length < 64) {
+                    bits |= -1L << w.length;
+                }
+                from = Math.min(from, Math.max(w.length, 64));
+            }
+            this.shortLengths = bits;
+            this.longFrom = from;
+            this.all = (first.length > 0 ? FIRST : 0) | (second.length + secondPrefixes.length > 0 ? SECOND : 0);
         }
-        return bits;
+
+        /** The first of {@code wanted} this query asks, by identity (a transformer's cache check). */
+        boolean asksFirst(byte[][] wanted) {
+            return first == wanted;
+        }
+
+        /** {@link #FIRST} and {@link #SECOND} as {@link ClassFileScan#mentions} answers them for {@code b}. */
+        public int mentions(byte[] b) {
+            if (!isClassFile(b)) {
+                return FIRST | SECOND;
+            }
+            long lengths = shortLengths;
+            int from = longFrom;
+            int found = 0;
+            int count = ((b[8] & 0xFF) << 8) | (b[9] & 0xFF);
+            int p = 10;
+            try {
+                for (int i = 1; i < count; i++) {
+                    int tag = b[p];
+                    if (tag == 1) { // Utf8: a length, then the bytes
+                        int len = ((b[p + 1] & 0xFF) << 8) | (b[p + 2] & 0xFF);
+                        p += 3;
+                        if (len < 64 ? (lengths >>> len & 1) != 0 : len >= from) {
+                            found |= answers(b, p, len, found);
+                            if (found == all && all != 0) {
+                                return found;
+                            }
+                        }
+                        p += len;
+                    } else {
+                        int size = SIZES[tag & 0xFF];
+                        if (size == 0) {
+                            return FIRST | SECOND; // a tag this reader does not know
+                        }
+                        p += size;
+                        i += size >>> 3; // Long and Double (9 bytes) take two slots
+                    }
+                }
+            } catch (ArrayIndexOutOfBoundsException e) {
+                return FIRST | SECOND;
+            }
+            return found;
+        }
+
+        /** The questions not yet answered that the text entry at {@code start} answers. */
+        private int answers(byte[] b, int start, int len, int found) {
+            int r = 0;
+            if ((found & FIRST) == 0 && any(b, start, len, first)) {
+                r |= FIRST;
+            }
+            if ((found & SECOND) == 0 && (any(b, start, len, second) || anyPrefix(b, start, len, prefixes))) {
+                r |= SECOND;
+            }
+            return r;
+        }
     }
 
-    /** Whether a wanted string may have length {@code len}, from the two words of {@link #lengths}. */
-    private static boolean hasLength(long below64, long from64, int len) {
-        return len < 64 ? (below64 >>> len & 1) != 0 : len >= 128 ? from64 == -1L : (from64 >>> (len - 64) & 1) != 0;
-    }
+    /** Bytes of a constant-pool entry by tag, the tag included, for every tag but Utf8's; 0: unknown. */
+    static final byte[] SIZES = new byte[256]; // not private: the nested Query reads it without an accessor (Java 8 has no nestmates)
 
-    private static int shortest(byte[][] prefixes) {
-        int n = Integer.MAX_VALUE;
-        for (byte[] w : prefixes) {
-            n = Math.min(n, w.length);
+    static {
+        for (int tag : new int[] {3, 4, 9, 10, 11, 12, 17, 18}) { // Integer, Float, refs, NameAndType, (Invoke)Dynamic
+            SIZES[tag] = 5;
         }
-        return n;
+        for (int tag : new int[] {7, 8, 16, 19, 20}) { // Class, String, MethodType, Module, Package
+            SIZES[tag] = 3;
+        }
+        SIZES[5] = 9; // Long
+        SIZES[6] = 9; // Double
+        SIZES[15] = 4; // MethodHandle
     }
 
     private static final byte[][] NONE = new byte[0][];
 
-    private static boolean any(byte[] b, int start, int len, byte[][] wanted) {
+    static boolean any(byte[] b, int start, int len, byte[][] wanted) {
         for (byte[] w : wanted) {
             if (w.length == len && equal(b, start, w)) {
                 return true;
@@ -118,7 +159,7 @@ public final class ClassFileScan {
         return false;
     }
 
-    private static boolean anyPrefix(byte[] b, int start, int len, byte[][] prefixes) {
+    static boolean anyPrefix(byte[] b, int start, int len, byte[][] prefixes) {
         for (byte[] w : prefixes) {
             if (w.length <= len && equal(b, start, w)) {
                 return true;
@@ -175,7 +216,7 @@ public final class ClassFileScan {
         }
     }
 
-    private static boolean isClassFile(byte[] b) {
+    static boolean isClassFile(byte[] b) {
         return b.length >= 10 && (b[0] & 0xFF) == 0xCA && (b[1] & 0xFF) == 0xFE && (b[2] & 0xFF) == 0xBA
                 && (b[3] & 0xFF) == 0xBE;
     }

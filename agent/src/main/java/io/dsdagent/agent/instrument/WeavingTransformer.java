@@ -23,6 +23,10 @@ public final class WeavingTransformer implements ClassFileTransformer {
     private final Set<String> classNames;
     private final byte[][] triggers;
     private final byte[][] prefixes;
+    /** The prefilter's question, prepared once. */
+    private final ClassFileScan.Query own;
+    /** The loadClass shortcut's question with the prefilter's, prepared on its first class ({@link #mentionsSharing}). */
+    private volatile ClassFileScan.Query shared;
     private final LazyWeaver weaver;
     /** JDK packages (internal-name prefixes) a module weaves: exempt from {@link #ignored}. */
     private final String[] jdkPackages;
@@ -36,6 +40,7 @@ public final class WeavingTransformer implements ClassFileTransformer {
         this.classNames = classNames;
         this.triggers = triggers;
         this.prefixes = prefixes;
+        this.own = new ClassFileScan.Query(new byte[0][], triggers, prefixes);
         this.weaver = weaver;
         this.jdkPackages = jdkPackages;
     }
@@ -59,7 +64,7 @@ public final class WeavingTransformer implements ClassFileTransformer {
             return true;
         }
         Scanned s = scanned;
-        return s != null && s.classFile == classFile ? s.mentions : ClassFileScan.mentionsAny(classFile, triggers, prefixes);
+        return s != null && s.classFile == classFile ? s.mentions : own.mentions(classFile) != 0;
     }
 
     /**
@@ -72,7 +77,11 @@ public final class WeavingTransformer implements ClassFileTransformer {
      * class's check then walks the pool itself.
      */
     public boolean mentionsSharing(byte[] classFile, byte[][] wanted) {
-        int m = ClassFileScan.mentions(classFile, wanted, triggers, prefixes);
+        ClassFileScan.Query q = shared;
+        if (q == null || !q.asksFirst(wanted)) { // one caller, one array: prepared once
+            shared = q = new ClassFileScan.Query(wanted, triggers, prefixes);
+        }
+        int m = q.mentions(classFile);
         scanned = new Scanned(classFile, (m & ClassFileScan.SECOND) != 0);
         return (m & ClassFileScan.FIRST) != 0;
     }

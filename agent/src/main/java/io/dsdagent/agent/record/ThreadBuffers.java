@@ -63,21 +63,36 @@ final class ThreadBuffers {
         this.capacity = capacity;
         this.segments = segments;
         ThreadBuffer.initialize(); // here, on the agent's thread, not on an application thread's first value
+        isVirtual(Thread.currentThread()); // JDK 21+: links the handle's invoker here too
     }
 
+    /**
+     * {@code Thread.isVirtual} as a method handle; null before JDK 19, where no thread is virtual. A JDK
+     * without the method is told by reflection, so it spins none of the method-handle machinery (about
+     * 5 ms of the agent's start on JDK 17, and the first invocation's on an application thread).
+     */
     private static MethodHandle isVirtual() {
+        try {
+            Thread.class.getMethod("isVirtual");
+        } catch (Throwable before19) {
+            return null;
+        }
         try {
             return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
                     MethodType.methodType(boolean.class));
-        } catch (Throwable before21) {
-            return MethodHandles.dropArguments(MethodHandles.constant(boolean.class, false), 0, Thread.class);
+        } catch (Throwable e) {
+            return null;
         }
     }
 
     /** Whether {@code t} is a virtual thread (always false before JDK 21). */
     static boolean isVirtual(Thread t) {
+        MethodHandle h = IS_VIRTUAL;
+        if (h == null) {
+            return false;
+        }
         try {
-            return (boolean) IS_VIRTUAL.invokeExact(t);
+            return (boolean) h.invokeExact(t);
         } catch (Throwable e) {
             return false;
         }

@@ -17,12 +17,22 @@ import java.util.regex.Pattern;
  * {@code java.nio.file}, which premain must not). Paths are injectable for tests.
  */
 final class ContainerId {
-    private static final Pattern LINE = Pattern.compile("^\\d+:([^:]*):(.+)$");
-    private static final Pattern ID = Pattern.compile(
-            "([0-9a-f]{8}(?:[_-][0-9a-f]{4}){3}[_-][0-9a-f]{12}|[0-9a-f]{64}|[0-9a-f]{32}-\\d+)(?:\\.scope)?$");
-    private static final Pattern MOUNT = Pattern.compile(
-            ".*/([^\\s/]+)/(([0-9a-f]{64})|([0-9a-f]{32}-\\d+)|([0-9a-f]{8}(-[0-9a-f]{4}){4}$))/[\\S]*hostname");
-    /** Inode of the host's cgroup namespace: there the cgroup inode says nothing about a container. */
+    /**
+     * The container id at the end of a cgroup path. The patterns are compiled when first needed, each
+     * behind a check that it can match (about 4 ms of the agent's start when compiled up front, issue 18; a
+     * host or a container with a private cgroup namespace never needs them).
+     */
+    static final class IdPattern {
+        static final Pattern ID = Pattern.compile(
+                "([0-9a-f]{8}(?:[_-][0-9a-f]{4}){3}[_-][0-9a-f]{12}|[0-9a-f]{64}|[0-9a-f]{32}-\\d+)(?:\\.scope)?$");
+    }
+
+    /** As {@link IdPattern}, for a mount of the container's {@code /etc/hostname}. */
+    static final class MountPattern {
+        static final Pattern MOUNT = Pattern.compile(
+                ".*/([^\\s/]+)/(([0-9a-f]{64})|([0-9a-f]{32}-\\d+)|([0-9a-f]{8}(-[0-9a-f]{4}){4}$))/[\\S]*hostname");
+    }
+
     static final long HOST_CGROUP_NAMESPACE_INODE = 0xEFFFFFFBL;
 
     /** Reads a file's inode number; -1 if it cannot. Replaced in tests. */
@@ -77,9 +87,9 @@ final class ContainerId {
         try (BufferedReader r = reader(cgroupFile)) {
             String line;
             while ((line = r.readLine()) != null) {
-                Matcher m = LINE.matcher(line);
-                if (m.matches()) {
-                    Matcher id = ID.matcher(m.group(2));
+                String[] f = line(line);
+                if (f != null && hasHexRun(f[1], 8)) { // every form of an id starts with 8 hex digits
+                    Matcher id = IdPattern.ID.matcher(f[1]);
                     if (id.find()) {
                         return id.group(1);
                     }
@@ -98,7 +108,7 @@ final class ContainerId {
                 if (line.indexOf("hostname") < 0) {
                     continue; // MOUNT cannot match: skips its leading .* scan, costly on a cold VM (issue 18)
                 }
-                Matcher m = MOUNT.matcher(line);
+                Matcher m = MountPattern.MOUNT.matcher(line);
                 if (m.find() && !"sandboxes".equals(m.group(1))) {
                     return m.group(2);
                 }
@@ -124,16 +134,16 @@ final class ContainerId {
         try (BufferedReader r = reader(cgroupFile)) {
             String line;
             while ((line = r.readLine()) != null) {
-                Matcher m = LINE.matcher(line);
-                if (!m.matches()) {
+                String[] f = line(line);
+                if (f == null) {
                     continue;
                 }
                 if (line.startsWith("0::")) {
-                    v2 = m.group(2);
+                    v2 = f[1];
                 } else {
-                    for (String controller : m.group(1).split(",")) {
+                    for (String controller : f[0].split(",")) {
                         if (controller.equals("memory")) {
-                            memory = m.group(2);
+                            memory = f[1];
                         }
                     }
                 }
@@ -147,6 +157,48 @@ final class ContainerId {
             ino = inodes.inode(cgroupRoot + "/memory" + memory);
         }
         return ino > 2 ? "in-" + ino : null;
+    }
+
+    /**
+     * A line of {@code /proc/self/cgroup}, {@code <hierarchy id>:<controllers>:<path>}, as its controllers
+     * and path; null if it is not one. The same lines as the pattern {@code ^\\d+:([^:]*):(.+)$}: digits,
+     * controllers without a colon, a path of at least one character and no line terminator.
+     */
+    static String[] line(String s) {
+        int first = s.indexOf(':');
+        if (first <= 0) {
+            return null;
+        }
+        for (int i = 0; i < first; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
+            }
+        }
+        int second = s.indexOf(':', first + 1);
+        if (second < 0 || second == s.length() - 1) {
+            return null;
+        }
+        for (int i = second + 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return null;
+            }
+        }
+        return new String[] {s.substring(first + 1, second), s.substring(second + 1)};
+    }
+
+    /** Whether {@code s} has {@code n} lower-case hex digits in a row. */
+    static boolean hasHexRun(String s, int n) {
+        int run = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            run = c >= '0' && c <= '9' || c >= 'a' && c <= 'f' ? run + 1 : 0;
+            if (run >= n) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static BufferedReader reader(String path) throws java.io.IOException {

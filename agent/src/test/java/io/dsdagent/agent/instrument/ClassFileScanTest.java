@@ -119,6 +119,44 @@ class ClassFileScanTest {
     }
 
     @Test
+    void aPrefixShorterThanTheLengthFilterMatchesEntriesOfEveryLengthFromItsOwn() {
+        for (int plen : new int[] {1, 30, 60, 62, 63, 64, 65, 100}) {
+            String prefix = "(" + "p".repeat(plen - 1);
+            String other = prefix.substring(0, plen - 1) + "q"; // its last byte changed
+            for (int elen = plen; elen <= Math.max(plen, 64) + 66; elen++) {
+                String tail = "t".repeat(elen - plen);
+                assertTrue(ClassFileScan.mentionsAny(classWith("a", prefix + tail), bytes(), bytes(prefix)), plen + "/" + elen);
+                assertFalse(ClassFileScan.mentionsAny(classWith("a", other + tail), bytes(), bytes(prefix)), plen + "/" + elen);
+            }
+            if (plen > 1) {
+                assertFalse(ClassFileScan.mentionsAny(classWith("a", prefix.substring(0, plen - 1)), bytes(), bytes(prefix)),
+                        "shorter than the prefix: " + plen);
+            }
+        }
+    }
+
+    @Test
+    void longAndDoubleConstantsTakeTwoSlotsSoTheEntriesAfterThemAreRead() {
+        ClassWriter w = new ClassWriter(0);
+        w.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, "x/Scanned", null, "java/lang/Object", null);
+        for (int i = 0; i < 5; i++) {
+            w.newConst((long) i << 40);
+            w.newConst(i + 0.5d);
+            w.newConst(i + 7);
+        }
+        w.newUTF8("Lio/dsdagent/annotation/Timed;"); // the pool's last entry
+        w.visitEnd();
+        byte[] c = w.toByteArray();
+        assertTrue(ClassFileScan.mentionsAny(c, bytes("Lio/dsdagent/annotation/Timed;"), bytes()));
+        assertFalse(ClassFileScan.mentionsAny(c, bytes("Lio/dsdagent/annotation/Counted;"), bytes()));
+        ClassFileScan.Query q = new ClassFileScan.Query(bytes("loadClass"), bytes("Lio/dsdagent/annotation/Timed;"), bytes());
+        assertEquals(ClassFileScan.SECOND, q.mentions(c));
+        assertEquals(ClassFileScan.FIRST | ClassFileScan.SECOND, q.mentions(classWith("loadClass", "Lio/dsdagent/annotation/Timed;")),
+                "a prepared query asked of one class after another");
+        assertEquals(0, q.mentions(classWith("run")));
+    }
+
+    @Test
     void bytesThatAreNoClassFileOrAreCutShortPassToTheWeaver() {
         byte[][] wanted = bytes("Lio/dsdagent/annotation/Timed;");
         assertTrue(ClassFileScan.mentionsAny(new byte[] {1, 2, 3}, wanted, bytes()));

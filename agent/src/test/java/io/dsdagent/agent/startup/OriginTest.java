@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Container ID from fake /proc and /sys trees, and the origin suffix built from it. */
 class OriginTest {
@@ -88,5 +90,42 @@ class OriginTest {
         ContainerId c = ids("1:memory:/docker/" + ID64 + "\n", "");
         assertEquals("|card:low", new String(Origin.suffix(false, "it-false", "low", c), StandardCharsets.UTF_8));
         assertEquals("", new String(Origin.suffix(false, null, "bogus", c), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void cgroupLinesParseAsTheirPatternDoes() {
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("^\\d+:([^:]*):(.+)$");
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(18);
+        String alphabet = "01:a,/-\r\u0085 ";
+        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of("", ":", "0::", "0::/", "1:x", "12:memory:/docker/a",
+                "1:cpu,cpuacct:/a:b", "a1:x:/y", "1::/\u2028", "01:name=systemd:/x y", ":x:/y", "1:x:"));
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = rnd.nextInt(8); i > 0; i--) {
+                sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+            }
+            lines.add(sb.toString());
+        }
+        for (String l : lines) {
+            java.util.regex.Matcher m = line.matcher(l);
+            String[] f = ContainerId.line(l);
+            if (m.matches()) {
+                assertEquals(java.util.List.of(m.group(1), m.group(2)), f == null ? null : java.util.List.of(f), l);
+            } else {
+                assertEquals(null, f, l);
+            }
+        }
+    }
+
+    @Test
+    void anIdIsLookedForOnlyWhereEightHexDigitsRunAndEveryFormHasThem() {
+        for (String path : new String[] {"/docker/" + ID64, "/kubepods/pod1/" + ID64.substring(0, 32) + "-1234",
+            "/system.slice/docker-" + ID64 + ".scope", "/kubepods/besteffort/pod/34dc0b5e-626f-2c5c-4c51-70e34b10e765"}) {
+            assertTrue(ContainerId.IdPattern.ID.matcher(path).find(), path);
+            assertTrue(ContainerId.hasHexRun(path, 8), path);
+        }
+        assertFalse(ContainerId.hasHexRun("/", 8));
+        assertFalse(ContainerId.hasHexRun("/user.slice/1234567/abcdefg", 8));
+        assertTrue(ContainerId.hasHexRun("/x/0123abcd", 8));
     }
 }

@@ -26,9 +26,11 @@ import java.util.List;
  * only a class file it does not handle takes ASM ({@link LoadClassShortcut}).
  */
 public final class ClassLoaderSupport implements LoaderSupport {
-    private static final byte[][] NAME = {bytes(LoadClassShortcut.NAME)};
-    private static final byte[][] DESCS = {bytes(LoadClassShortcut.DESC), bytes(LoadClassShortcut.DESC_RESOLVE)};
+    static final byte[][] NAME = {bytes(LoadClassShortcut.NAME)};
+    static final byte[][] DESCS = {bytes(LoadClassShortcut.DESC), bytes(LoadClassShortcut.DESC_RESOLVE)};
     private static final byte[][] NONE = new byte[0][];
+    static final ClassFileScan.Query NAMES_IT = new ClassFileScan.Query(NONE, NAME, NONE);
+    static final ClassFileScan.Query NAMES_A_DESC = new ClassFileScan.Query(NONE, DESCS, NONE);
 
     /** The weaving transformer after this one, whose prefilter the shortcut's walk answers too; null: none. */
     private WeavingTransformer weaving;
@@ -87,8 +89,8 @@ public final class ClassLoaderSupport implements LoaderSupport {
                                 byte[] classFile) {
             if (className == null || classFile == null || WeavingTransformer.ignored(className)
                     || !(weaving != null ? weaving.mentionsSharing(classFile, NAME) // one walk for both
-                            : ClassFileScan.mentionsAny(classFile, NAME, NONE))
-                    || !ClassFileScan.mentionsAny(classFile, DESCS, NONE)
+                            : NAMES_IT.mentions(classFile) != 0)
+                    || NAMES_A_DESC.mentions(classFile) == 0
                     // a class that calls loadClass names it too: rewrite only one that declares it
                     || !ClassFileScan.declaresMethod(classFile, NAME[0], DESCS)) {
                 return null;

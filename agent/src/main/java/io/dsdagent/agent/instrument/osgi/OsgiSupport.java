@@ -58,7 +58,7 @@ public final class OsgiSupport implements LoaderSupport {
         }
     }
 
-    private static String[] framework(String internalName) {
+    static String[] framework(String internalName) { // not private: read per class by the nested transformer, no accessor
         for (String[] f : FRAMEWORKS) {
             if (f[1].equals(internalName)) {
                 return f;
