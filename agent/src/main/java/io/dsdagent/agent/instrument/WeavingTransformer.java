@@ -21,6 +21,9 @@ which the first of them makes ({@link LazyWeaver}).
  */
 public final class WeavingTransformer implements ClassFileTransformer {
     private final Set<String> classNames;
+    /** Bit {@code len} (below 64): a class named as a trigger has that length; checked before hashing a name. */
+    private final long nameLengths;
+    private final int longestName;
     private final byte[][] triggers;
     private final byte[][] prefixes;
     /** The prefilter's question, prepared once. */
@@ -38,6 +41,14 @@ public final class WeavingTransformer implements ClassFileTransformer {
     WeavingTransformer(Set<String> classNames, byte[][] triggers, byte[][] prefixes, LazyWeaver weaver,
                        String[] jdkPackages) {
         this.classNames = classNames;
+        long bits = 0;
+        int longest = 0;
+        for (String n : classNames) {
+            bits |= n.length() < 64 ? 1L << n.length() : 0;
+            longest = Math.max(longest, n.length());
+        }
+        this.nameLengths = bits;
+        this.longestName = longest;
         this.triggers = triggers;
         this.prefixes = prefixes;
         this.own = new ClassFileScan.Query(new byte[0][], triggers, prefixes);
@@ -60,11 +71,20 @@ public final class WeavingTransformer implements ClassFileTransformer {
 
     /** The class may concern a module: named as a trigger, or its constant pool mentions one. */
     public boolean candidate(String className, byte[] classFile) {
-        if (className != null && classNames.contains(className)) {
+        if (className != null && named(className)) {
             return true;
         }
         Scanned s = scanned;
         return s != null && s.classFile == classFile ? s.mentions : own.mentions(classFile) != 0;
+    }
+
+    /**
+     * Whether {@code className} is named as a trigger: most names' length rules them out before their
+     * hash is computed (a class name's hash is computed afresh for every class the JVM hands over).
+     */
+    private boolean named(String className) {
+        int len = className.length();
+        return (len < 64 ? (nameLengths >>> len & 1) != 0 : len <= longestName) && classNames.contains(className);
     }
 
     /**

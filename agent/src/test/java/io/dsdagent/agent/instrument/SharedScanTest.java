@@ -74,4 +74,26 @@ class SharedScanTest {
         }
         throw new AssertionError("not found");
     }
+
+    @Test
+    void aClassNamedAsATriggerIsACandidateWhateverTheLengthOfItsName() {
+        java.util.List<String> triggers = new java.util.ArrayList<>();
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int len : new int[] {1, 30, 63, 64, 65, 200}) {
+            String name = "a/" + "b".repeat(Math.max(0, len - 2));
+            name = name.substring(0, len);
+            names.add(name);
+            triggers.add(InstrumentationModule.CLASS + name);
+        }
+        WeavingTransformer t = Instrumenter.transformer(triggers, new Weaver(Collections.emptyList()));
+        byte[] none = classWith("run");
+        for (String name : names) {
+            assertTrue(t.candidate(name, none), name.length() + "");
+            String other = name.substring(0, name.length() - 1) + "c"; // same length, another name
+            assertFalse(t.candidate(other, none), other.length() + "");
+        }
+        for (int len : new int[] {2, 62, 66, 199, 201}) {
+            assertFalse(t.candidate("a/" + "b".repeat(len - 2), none), "no trigger of length " + len);
+        }
+    }
 }
