@@ -6,6 +6,7 @@ import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Proxy;
 import java.util.Collections;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -26,7 +27,7 @@ class LazyWeaverTest {
 
     @Test
     void theWarmupStartsOnceAtTheThreshold() throws Exception {
-        LazyWeaver w = new LazyWeaver(INST, Collections.<InstrumentationModule>emptyList(), null, null);
+        LazyWeaver w = new LazyWeaver(INST, Collections.<InstrumentationModule>emptyList(), null, () -> null);
         for (int i = 0; i < LazyWeaver.WARM_AFTER; i++) {
             w.seen();
         }
@@ -46,5 +47,22 @@ class LazyWeaverTest {
             w.seen();
         }
         assertNull(w.warmup);
+    }
+
+    @Test
+    void theWarmupThreadMakesTheWeaverSoTheFirstCandidateFindsItMade() throws Exception {
+        java.util.List<String> madeOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AgentServices.Lazy services = () -> {
+            madeOn.add(Thread.currentThread().getName());
+            return null; // an agent that could not start: no weaver, nothing woven
+        };
+        LazyWeaver w = new LazyWeaver(INST, Collections.<InstrumentationModule>emptyList(), null, services);
+        for (int i = 0; i < LazyWeaver.WARM_AFTER; i++) {
+            w.seen();
+        }
+        w.warmup.join(30_000);
+        assertEquals(java.util.List.of(io.dsdagent.agent.instrument.classloader.AsmWarmup.THREAD_NAME), madeOn);
+        assertNull(w.get());
+        assertEquals(1, madeOn.size(), "made once: the first candidate takes what the warm-up made");
     }
 }

@@ -20,14 +20,23 @@ import io.dsdagent.agent.instrument.Resources;
  * flush. A failure is silent: nothing is lost but the head start.
  */
 public final class AsmWarmup implements Runnable {
-    static final String THREAD_NAME = "dsd-agent-warmup";
+    public static final String THREAD_NAME = "dsd-agent-warmup";
 
-    private AsmWarmup() {
+    /** Run after ASM, on the same thread (the weaver made ahead of its first class); null: nothing. */
+    private final Runnable then;
+
+    private AsmWarmup(Runnable then) {
+        this.then = then;
     }
 
     /** Starts the warm-up thread; it ends by itself. */
     public static Thread start() {
-        Thread t = new Thread(new AsmWarmup(), THREAD_NAME);
+        return start(null);
+    }
+
+    /** As {@link #start()}, then runs {@code then} on that thread (its failure is its own to report). */
+    public static Thread start(Runnable then) {
+        Thread t = new Thread(new AsmWarmup(then), THREAD_NAME);
         t.setDaemon(true);
         t.start();
         return t;
@@ -39,6 +48,13 @@ public final class AsmWarmup implements Runnable {
             warm();
         } catch (Throwable t) {
             // the weaver's first class loads ASM itself, as without the warm-up
+        }
+        if (then != null) {
+            try {
+                then.run();
+            } catch (Throwable t) {
+                // the first class the weaver examines does it, as without the warm-up
+            }
         }
     }
 
