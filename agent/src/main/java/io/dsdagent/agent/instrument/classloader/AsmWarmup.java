@@ -16,8 +16,14 @@ import io.dsdagent.agent.instrument.Resources;
  * does, so they never wait on each other in a cycle. Whatever is not done when the weaver starts, the
  * weaver's thread does itself.
  *
+ * <p>The weaver's starter then makes the weaver on this thread too ({@link #start(Runnable)}): the bridge
+ * defined and the agent's services built first, as on an application thread, then the modules prepared.
+ * An application thread that brings a candidate meanwhile waits for that, as it would for another
+ * application thread making it.
+ *
  * <p>A daemon thread nothing waits for: a JVM that exits first does not wait for it, nor does the exit
- * flush. A failure is silent: nothing is lost but the head start.
+ * flush (beyond the agent's start-up lock, if the JVM exits while this thread holds it to build the
+ * services). A failure is silent: nothing is lost but the head start.
  */
 public final class AsmWarmup implements Runnable {
     public static final String THREAD_NAME = "dsd-agent-warmup";
@@ -53,7 +59,8 @@ public final class AsmWarmup implements Runnable {
             try {
                 then.run();
             } catch (Throwable t) {
-                // the first class the weaver examines does it, as without the warm-up
+                // LazyWeaver.get reports its own failure in one line and leaves no weaver: as if the
+                // first candidate class had made it
             }
         }
     }
