@@ -77,11 +77,6 @@ public final class ClassFileScan {
             this.all = (first.length > 0 ? FIRST : 0) | (second.length + secondPrefixes.length > 0 ? SECOND : 0);
         }
 
-        /** The first of {@code wanted} this query asks, by identity (a transformer's cache check). */
-        boolean asksFirst(byte[][] wanted) {
-            return first == wanted;
-        }
-
         /** {@link #FIRST} and {@link #SECOND} as {@link ClassFileScan#mentions} answers them for {@code b}. */
         public int mentions(byte[] b) {
             if (!isClassFile(b)) {
@@ -223,22 +218,8 @@ public final class ClassFileScan {
 
     /** Bytes of the constant-pool entry at {@code p}, its tag included; -1 for a tag this reader does not know. */
     public static int entrySize(byte[] b, int p) {
-        switch (b[p] & 0xFF) {
-            case 1: // Utf8
-                return 3 + u2(b, p + 1);
-            case 3: case 4: // Integer, Float
-            case 9: case 10: case 11: case 12: // refs, NameAndType
-            case 17: case 18: // Dynamic, InvokeDynamic
-                return 5;
-            case 5: case 6: // Long, Double
-                return 9;
-            case 7: case 8: case 16: case 19: case 20: // Class, String, MethodType, Module, Package
-                return 3;
-            case 15: // MethodHandle
-                return 4;
-            default:
-                return -1;
-        }
+        int tag = b[p] & 0xFF;
+        return tag == 1 ? 3 + u2(b, p + 1) : SIZES[tag] == 0 ? -1 : SIZES[tag]; // Utf8: its length
     }
 
     private static int skipMembers(byte[] b, int p) {

@@ -28,8 +28,6 @@ public final class WeavingTransformer implements ClassFileTransformer {
     private final byte[][] prefixes;
     /** The prefilter's question, prepared once. */
     private final ClassFileScan.Query own;
-    /** The loadClass shortcut's question with the prefilter's, prepared on its first class ({@link #mentionsSharing}). */
-    private volatile ClassFileScan.Query shared;
     private final LazyWeaver weaver;
     /** JDK packages (internal-name prefixes) a module weaves: exempt from {@link #ignored}. */
     private final String[] jdkPackages;
@@ -88,20 +86,24 @@ public final class WeavingTransformer implements ClassFileTransformer {
     }
 
     /**
+     * The question a transformer before this one asks with {@link #mentionsSharing}: whether an entry
+     * equals one of {@code wanted}, and this transformer's prefilter. Prepared once, by that transformer.
+     */
+    public ClassFileScan.Query sharing(byte[][] wanted) {
+        return new ClassFileScan.Query(wanted, triggers, prefixes);
+    }
+
+    /**
      * For the transformer just before this one in the agent's chain (the loadClass shortcut): one walk
-     * of the constant pool answers whether an entry equals one of {@code wanted} and this transformer's
-     * prefilter; {@link #candidate} then takes its answer for the same class file instead of walking the
+     * of the constant pool answers its question and this transformer's prefilter ({@code both}, from
+     * {@link #sharing}); {@link #candidate} then takes its answer for the same class file instead of walking the
      * pool again (issue 18: about 3 us a class, 3,600 classes on a Spring Boot jar). The JVM hands the
      * same array down the chain unless a transformer returned new bytes, so the array's identity says
      * it is the same class file; a class loaded meanwhile on another thread replaces the slot, and this
      * class's check then walks the pool itself.
      */
-    public boolean mentionsSharing(byte[] classFile, byte[][] wanted) {
-        ClassFileScan.Query q = shared;
-        if (q == null || !q.asksFirst(wanted)) { // one caller, one array: prepared once
-            shared = q = new ClassFileScan.Query(wanted, triggers, prefixes);
-        }
-        int m = q.mentions(classFile);
+    public boolean mentionsSharing(byte[] classFile, ClassFileScan.Query both) {
+        int m = both.mentions(classFile);
         scanned = new Scanned(classFile, (m & ClassFileScan.SECOND) != 0);
         return (m & ClassFileScan.FIRST) != 0;
     }

@@ -37,7 +37,7 @@ class SharedScanTest {
     void theShortcutsWalkAnswersBothAndTheWeaverTakesItsAnswer() {
         WeavingTransformer t = transformer();
         byte[] c = classWith(TRIGGER, "loadClass");
-        assertTrue(t.mentionsSharing(c, NAME));
+        assertTrue(t.mentionsSharing(c, t.sharing(NAME)));
         // the bytes no longer name the trigger: only the shared answer can still say they did
         byte[] original = c.clone();
         int at = indexOf(c, TRIGGER.getBytes(StandardCharsets.UTF_8));
@@ -51,7 +51,7 @@ class SharedScanTest {
     void aClassThatMentionsNeitherIsRejectedByBoth() {
         WeavingTransformer t = transformer();
         byte[] c = classWith("run");
-        assertFalse(t.mentionsSharing(c, NAME));
+        assertFalse(t.mentionsSharing(c, t.sharing(NAME)));
         assertFalse(t.candidate("x/Shared", c));
     }
 
@@ -60,8 +60,8 @@ class SharedScanTest {
         WeavingTransformer t = transformer();
         byte[] first = classWith(TRIGGER);
         byte[] second = classWith("run");
-        assertFalse(t.mentionsSharing(first, NAME));
-        assertFalse(t.mentionsSharing(second, NAME));
+        assertFalse(t.mentionsSharing(first, t.sharing(NAME)));
+        assertFalse(t.mentionsSharing(second, t.sharing(NAME)));
         assertTrue(t.candidate("x/Shared", first));
         assertFalse(t.candidate("x/Shared", second));
     }

@@ -35,12 +35,10 @@ public final class AsmWarmup implements Runnable {
         this.then = then;
     }
 
-    /** Starts the warm-up thread; it ends by itself. */
-    public static Thread start() {
-        return start(null);
-    }
-
-    /** As {@link #start()}, then runs {@code then} on that thread (its failure is its own to report). */
+    /**
+     * Starts the warm-up thread, which ends by itself; it then runs {@code then} (null: nothing) on that
+     * thread, whose failure is its own to report.
+     */
     public static Thread start(Runnable then) {
         Thread t = new Thread(new AsmWarmup(then), THREAD_NAME);
         t.setDaemon(true);

@@ -79,16 +79,19 @@ public final class ClassLoaderSupport implements LoaderSupport {
 
     static final class Transformer implements ClassFileTransformer {
         private final WeavingTransformer weaving;
+        /** Its question and the weaver's prefilter, in one walk; null without a weaving transformer. */
+        private final ClassFileScan.Query both;
 
         Transformer(WeavingTransformer weaving) {
             this.weaving = weaving;
+            this.both = weaving == null ? null : weaving.sharing(NAME);
         }
 
         @Override
         public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain pd,
                                 byte[] classFile) {
             if (className == null || classFile == null || WeavingTransformer.ignored(className)
-                    || !(weaving != null ? weaving.mentionsSharing(classFile, NAME) // one walk for both
+                    || !(weaving != null ? weaving.mentionsSharing(classFile, both) // one walk for both
                             : NAMES_IT.mentions(classFile) != 0)
                     || NAMES_A_DESC.mentions(classFile) == 0
                     // a class that calls loadClass names it too: rewrite only one that declares it

@@ -14,7 +14,7 @@ class AsmWarmupTest {
 
     @Test
     void theWarmupThreadIsADaemonThatEnds() throws Exception {
-        Thread t = AsmWarmup.start();
+        Thread t = AsmWarmup.start(null);
         assertTrue(t.isDaemon(), "a JVM that exits first must not wait for it");
         assertEquals(AsmWarmup.THREAD_NAME, t.getName());
         t.join(30_000);
