@@ -173,26 +173,11 @@ public final class ClassFileScan {
             return true;
         }
         try {
-            int count = u2(b, 8);
-            int[] utf8 = new int[count]; // offset of each Utf8 entry's length, 0 for other entries
-            int p = 10;
-            for (int i = 1; i < count; i++) {
-                int tag = b[p] & 0xFF;
-                if (tag == 1) {
-                    utf8[i] = p + 1;
-                }
-                int size = entrySize(b, p);
-                if (size < 0) {
-                    return true;
-                }
-                p += size;
-                if (tag == 5 || tag == 6) { // Long, Double take two slots
-                    i++;
-                }
+            int[] utf8 = new int[u2(b, 8)]; // offset of each Utf8 entry's length, 0 for other entries
+            int p = methodTable(b, utf8);
+            if (p < 0) {
+                return true;
             }
-            p += 6; // access, this, super
-            p += 2 + 2 * u2(b, p); // interfaces
-            p = skipMembers(b, p); // fields
             int methods = u2(b, p);
             p += 2;
             for (int m = 0; m < methods; m++) {
@@ -209,6 +194,73 @@ public final class ClassFileScan {
         } catch (RuntimeException e) { // out of bounds: not a class file we can read
             return true;
         }
+    }
+
+    /**
+     * True if the class declares a method with code (neither abstract nor native) whose descriptor is one
+     * of {@code descs} or starts with one of {@code prefixes}: its method table, not its constant pool,
+     * which also holds the descriptors of the methods it calls and of the abstract methods it declares.
+     * Also true for bytes that do not parse (the weaver decides then). Reads the header and the field and
+     * method tables, never code.
+     */
+    public static boolean declaresMethodWithCode(byte[] b, byte[][] descs, byte[][] prefixes) {
+        if (!isClassFile(b)) {
+            return true;
+        }
+        try {
+            int[] utf8 = new int[u2(b, 8)];
+            int p = methodTable(b, utf8);
+            if (p < 0) {
+                return true;
+            }
+            int methods = u2(b, p);
+            p += 2;
+            for (int m = 0; m < methods; m++) {
+                if ((u2(b, p) & (ACC_ABSTRACT | ACC_NATIVE)) == 0) {
+                    int at = utf8At(utf8, u2(b, p + 4));
+                    if (at == 0) {
+                        return true; // a descriptor index that is not text: not a class file we can read
+                    }
+                    int len = u2(b, at);
+                    if (any(b, at + 2, len, descs) || anyPrefix(b, at + 2, len, prefixes)) {
+                        return true;
+                    }
+                }
+                p = skipAttributes(b, p + 6);
+            }
+            return false;
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    private static final int ACC_NATIVE = 0x0100;
+    private static final int ACC_ABSTRACT = 0x0400;
+
+    /**
+     * Walks the constant pool, setting {@code utf8[i]} to the offset of each Utf8 entry's length, then the
+     * header and the field table: the offset of the method table's count; -1 for a tag this reader does
+     * not know.
+     */
+    private static int methodTable(byte[] b, int[] utf8) {
+        int p = 10;
+        for (int i = 1; i < utf8.length; i++) {
+            int tag = b[p] & 0xFF;
+            if (tag == 1) {
+                utf8[i] = p + 1;
+            }
+            int size = entrySize(b, p);
+            if (size < 0) {
+                return -1;
+            }
+            p += size;
+            if (tag == 5 || tag == 6) { // Long, Double take two slots
+                i++;
+            }
+        }
+        p += 6; // access, this, super
+        p += 2 + 2 * u2(b, p); // interfaces
+        return skipMembers(b, p); // fields
     }
 
     static boolean isClassFile(byte[] b) {
@@ -246,8 +298,13 @@ public final class ClassFileScan {
     }
 
     private static boolean isUtf8(byte[] b, int[] utf8, int index, byte[] w) {
-        int at = index > 0 && index < utf8.length ? utf8[index] : 0;
+        int at = utf8At(utf8, index);
         return at != 0 && u2(b, at) == w.length && equal(b, at + 2, w);
+    }
+
+    /** The offset of text entry {@code index}'s length; 0 when {@code index} is not a text entry. */
+    private static int utf8At(int[] utf8, int index) {
+        return index > 0 && index < utf8.length ? utf8[index] : 0;
     }
 
     private static boolean equal(byte[] b, int start, byte[] w) {

@@ -20,7 +20,9 @@ public interface InstrumentationModule {
      * names such as {@code io/dsdagent/api/Hooks}, descriptors such as {@code Lio/dsdagent/annotation/Timed;});
      * a string ending in {@code *} matches entries that start with the rest (a method descriptor's
      * parameters); {@link #CLASS}{@code name} matches only the class of that internal name itself (not
-     * the classes that refer to it). Classes matching none of them are never parsed.
+     * the classes that refer to it). Classes matching none of them are never parsed. A method descriptor
+     * (a string starting with {@code (}) counts only for a class that declares a method with code of that
+     * descriptor: one that calls such a method, or declares it abstract, is not parsed for it.
      */
     String[] triggers(Config config);
 

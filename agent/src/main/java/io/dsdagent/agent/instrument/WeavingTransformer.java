@@ -5,6 +5,8 @@ import org.objectweb.asm.MethodTooLargeException;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -28,6 +30,16 @@ public final class WeavingTransformer implements ClassFileTransformer {
     private final byte[][] prefixes;
     /** The prefilter's question, prepared once. */
     private final ClassFileScan.Query own;
+    /**
+     * The method-descriptor triggers (those starting with {@code (}), exact and prefixes; null when there
+     * are none. A class file mentions such a descriptor when it declares the method or only calls it (a
+     * filter calling {@code FilterChain.doFilter}) or declares it abstract (the servlet API's interfaces):
+     * only a class that declares it with code can be woven for it ({@link #candidate}).
+     */
+    private final byte[][] descriptors;
+    private final byte[][] descriptorPrefixes;
+    /** The other triggers' question (annotation descriptors, internal names); null when there are none. */
+    private final ClassFileScan.Query others;
     private final LazyWeaver weaver;
     /** JDK packages (internal-name prefixes) a module weaves: exempt from {@link #ignored}. */
     private final String[] jdkPackages;
@@ -50,6 +62,21 @@ public final class WeavingTransformer implements ClassFileTransformer {
         this.triggers = triggers;
         this.prefixes = prefixes;
         this.own = new ClassFileScan.Query(new byte[0][], triggers, prefixes);
+        List<byte[]> desc = new ArrayList<byte[]>();
+        List<byte[]> descPrefixes = new ArrayList<byte[]>();
+        List<byte[]> other = new ArrayList<byte[]>();
+        List<byte[]> otherPrefixes = new ArrayList<byte[]>();
+        for (byte[] t : triggers) {
+            (isDescriptor(t) ? desc : other).add(t);
+        }
+        for (byte[] t : prefixes) {
+            (isDescriptor(t) ? descPrefixes : otherPrefixes).add(t);
+        }
+        boolean anyDescriptor = !desc.isEmpty() || !descPrefixes.isEmpty();
+        this.descriptors = anyDescriptor ? desc.toArray(new byte[0][]) : null;
+        this.descriptorPrefixes = anyDescriptor ? descPrefixes.toArray(new byte[0][]) : null;
+        this.others = other.isEmpty() && otherPrefixes.isEmpty() ? null
+                : new ClassFileScan.Query(new byte[0][], other.toArray(new byte[0][]), otherPrefixes.toArray(new byte[0][]));
         this.weaver = weaver;
         this.jdkPackages = jdkPackages;
     }
@@ -67,13 +94,25 @@ public final class WeavingTransformer implements ClassFileTransformer {
         return true;
     }
 
-    /** The class may concern a module: named as a trigger, or its constant pool mentions one. */
+    /**
+     * The class may concern a module: named as a trigger, or its constant pool mentions one; when the only
+     * triggers it mentions are method descriptors, it also declares a method with code of one of them
+     * (read from its method table, without ASM). Most classes are rejected by the constant-pool walk
+     * alone; the few that mention a trigger take the second look.
+     */
     public boolean candidate(String className, byte[] classFile) {
         if (className != null && named(className)) {
             return true;
         }
         Scanned s = scanned;
-        return s != null && s.classFile == classFile ? s.mentions : own.mentions(classFile) != 0;
+        boolean mentions = s != null && s.classFile == classFile ? s.mentions : own.mentions(classFile) != 0;
+        return mentions && (descriptors == null
+                || others != null && others.mentions(classFile) != 0
+                || ClassFileScan.declaresMethodWithCode(classFile, descriptors, descriptorPrefixes));
+    }
+
+    private static boolean isDescriptor(byte[] trigger) {
+        return trigger.length > 0 && trigger[0] == '(';
     }
 
     /**

@@ -72,6 +72,116 @@ class ClassFileScanTest {
         assertTrue(ClassFileScan.declaresMethod(cut, name, descs), "bytes it cannot read: the rewrite decides");
     }
 
+    private static final String FILTER = "(Ljakarta/servlet/ServletRequest;Ljakarta/servlet/ServletResponse;";
+    private static final String DO_FILTER = FILTER + "Ljakarta/servlet/FilterChain;)V";
+
+    /** A class declaring {@code method} with {@code access} (code unless abstract or native), after a field and constants. */
+    private static byte[] declaring(int classAccess, int access, String name, String desc) {
+        ClassWriter w = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        w.visit(Opcodes.V1_8, classAccess, "x/Declaring", null, "java/lang/Object", null);
+        w.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "L", "J", null, 42L).visitEnd();
+        w.newConst(1.5d); // a Double before the method table's entries
+        org.objectweb.asm.MethodVisitor other = w.visitMethod(Opcodes.ACC_PUBLIC, "other", "()I", null, null);
+        other.visitCode();
+        other.visitInsn(Opcodes.ICONST_0);
+        other.visitInsn(Opcodes.IRETURN);
+        other.visitMaxs(0, 0);
+        other.visitEnd();
+        org.objectweb.asm.MethodVisitor m = w.visitMethod(access, name, desc, null, null);
+        if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) {
+            m.visitCode();
+            m.visitInsn(desc.endsWith(")V") ? Opcodes.RETURN : Opcodes.ACONST_NULL);
+            if (!desc.endsWith(")V")) {
+                m.visitInsn(Opcodes.ARETURN);
+            }
+            m.visitMaxs(0, 0);
+        }
+        m.visitEnd();
+        w.visitEnd();
+        return w.toByteArray();
+    }
+
+    /** A class whose one method calls {@code doFilter}: the descriptor is in its constant pool, not its method table. */
+    private static byte[] callingDoFilter() {
+        ClassWriter w = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        w.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, "x/Calling", null, "java/lang/Object", null);
+        org.objectweb.asm.MethodVisitor m = w.visitMethod(Opcodes.ACC_PUBLIC, "doFilterInternal",
+                "(Ljakarta/servlet/FilterChain;)V", null, null);
+        m.visitCode();
+        m.visitVarInsn(Opcodes.ALOAD, 1);
+        m.visitInsn(Opcodes.ACONST_NULL);
+        m.visitInsn(Opcodes.ACONST_NULL);
+        m.visitMethodInsn(Opcodes.INVOKEINTERFACE, "jakarta/servlet/FilterChain", "doFilter",
+                "(Ljakarta/servlet/ServletRequest;Ljakarta/servlet/ServletResponse;)V", true);
+        m.visitInsn(Opcodes.RETURN);
+        m.visitMaxs(0, 0);
+        m.visitEnd();
+        w.visitEnd();
+        return w.toByteArray();
+    }
+
+    @Test
+    void declaresMethodWithCodeCountsDeclaredMethodsWithCodeNotCallsNorAbstractOrNativeOnes() {
+        byte[][] exact = bytes("()Ljakarta/servlet/AsyncContext;");
+        byte[][] prefixes = bytes(FILTER);
+        int pub = Opcodes.ACC_PUBLIC;
+        assertTrue(ClassFileScan.declaresMethodWithCode(declaring(pub, pub, "doFilter", DO_FILTER), exact, prefixes),
+                "declared with code, by prefix");
+        assertTrue(ClassFileScan.declaresMethodWithCode(declaring(pub, pub, "startAsync", "()Ljakarta/servlet/AsyncContext;"),
+                exact, prefixes), "declared with code, exact");
+        assertFalse(ClassFileScan.declaresMethodWithCode(declaring(pub, pub, "startAsync", "()Ljakarta/servlet/AsyncContextX;"),
+                exact, prefixes), "a longer descriptor is not the exact one");
+        assertFalse(ClassFileScan.declaresMethodWithCode(declaring(pub | Opcodes.ACC_INTERFACE | Opcodes.ACC_ABSTRACT,
+                pub | Opcodes.ACC_ABSTRACT, "doFilter", DO_FILTER), exact, prefixes), "an interface's abstract method");
+        assertFalse(ClassFileScan.declaresMethodWithCode(declaring(pub, pub | Opcodes.ACC_NATIVE, "doFilter", DO_FILTER),
+                exact, prefixes), "a native method");
+        byte[] caller = callingDoFilter();
+        assertTrue(ClassFileScan.mentionsAny(caller, exact, prefixes), "the call puts the descriptor in its pool");
+        assertFalse(ClassFileScan.declaresMethodWithCode(caller, exact, prefixes), "a caller declares none");
+        byte[] declared = declaring(pub, pub, "doFilter", DO_FILTER);
+        assertTrue(ClassFileScan.declaresMethodWithCode(java.util.Arrays.copyOf(declared, declared.length - 12), exact,
+                prefixes), "bytes it cannot read: the weaver decides");
+        assertTrue(ClassFileScan.declaresMethodWithCode(new byte[] {1, 2, 3}, exact, prefixes), "not a class file");
+    }
+
+    @Test
+    void declaresMethodWithCodeAgreesWithReflectionOnJdkClasses() {
+        String[] descs = {"(Ljava/lang/String;)Ljava/lang/Class;", "(Ljava/lang/Object;)Z", "()Ljava/lang/String;",
+            "(I)Ljava/lang/Object;", "()I"};
+        Class<?>[] classes = {ClassLoader.class, java.net.URLClassLoader.class, Class.class, String.class, Object.class,
+            java.util.HashMap.class, java.util.AbstractList.class, java.util.List.class, Runnable.class, Thread.class,
+            java.lang.invoke.MethodHandles.class, Integer.class, java.util.concurrent.ConcurrentHashMap.class};
+        for (Class<?> c : classes) {
+            byte[] b = Resources.classFile(c.getClassLoader(), c.getName().replace('.', '/'));
+            for (String d : descs) {
+                boolean expected = false;
+                for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+                    expected |= org.objectweb.asm.Type.getMethodDescriptor(m).equals(d)
+                            && !java.lang.reflect.Modifier.isAbstract(m.getModifiers())
+                            && !java.lang.reflect.Modifier.isNative(m.getModifiers());
+                }
+                assertEquals(expected, ClassFileScan.declaresMethodWithCode(b, bytes(d), bytes()), c.getName() + " " + d);
+                String prefix = d.substring(0, d.indexOf(')'));
+                if (prefix.length() == 1) {
+                    continue; // "(" alone: every method, static initializers too, which reflection does not list
+                }
+                boolean expectedPrefix = false;
+                for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+                    expectedPrefix |= org.objectweb.asm.Type.getMethodDescriptor(m).startsWith(prefix)
+                            && !java.lang.reflect.Modifier.isAbstract(m.getModifiers())
+                            && !java.lang.reflect.Modifier.isNative(m.getModifiers());
+                }
+                // constructors are in the method table too, and have code: a prefix that matches one counts
+                boolean ctor = false;
+                for (java.lang.reflect.Constructor<?> k : c.getDeclaredConstructors()) {
+                    ctor |= org.objectweb.asm.Type.getConstructorDescriptor(k).startsWith(prefix);
+                }
+                assertEquals(expectedPrefix || ctor, ClassFileScan.declaresMethodWithCode(b, bytes(), bytes(prefix)),
+                        c.getName() + " " + prefix);
+            }
+        }
+    }
+
     static final class Loader extends ClassLoader {
         static final long CONSTANT = 42L;
 

@@ -48,6 +48,47 @@ class SharedScanTest {
     }
 
     @Test
+    void aMethodDescriptorTriggerCountsForAClassDeclaringItWithCodeNotForOneThatOnlyCallsIt() {
+        String filter = "(Ljakarta/servlet/ServletRequest;Ljakarta/servlet/ServletResponse;";
+        WeavingTransformer t = Instrumenter.transformer(Arrays.asList(filter + "*", TRIGGER),
+                new Weaver(Collections.emptyList()));
+        byte[] caller = withMethod("doFilterInternal", "()V", "jakarta/servlet/FilterChain", "doFilter", filter + ")V");
+        assertFalse(t.candidate("x/Shared", caller), "it calls doFilter: the descriptor is only in its pool");
+        t.mentionsSharing(caller, t.sharing(NAME)); // the shortcut's walk: the pool mentions a trigger
+        assertFalse(t.candidate("x/Shared", caller), "the shared answer is refined the same way");
+        byte[] declares = withMethod("doFilter", filter + "Ljakarta/servlet/FilterChain;)V", null, null, null);
+        assertTrue(t.candidate("x/Shared", declares), "it declares doFilter with code");
+        byte[] annotatedCaller = withMethod("doFilterInternal", "()V", "jakarta/servlet/FilterChain", "doFilter",
+                filter + ")V", TRIGGER);
+        assertTrue(t.candidate("x/Shared", annotatedCaller), "another trigger in its pool: the weaver decides");
+        WeavingTransformer annotationsOnly = transformer();
+        assertFalse(annotationsOnly.candidate("x/Shared", caller), "no trigger of its at all");
+    }
+
+    /** A class declaring {@code name desc} with code that calls {@code owner.callee calleeDesc} (if given), naming {@code extra}. */
+    private static byte[] withMethod(String name, String desc, String owner, String callee, String calleeDesc,
+                                     String... extra) {
+        ClassWriter w = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        w.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, "x/Shared", null, "java/lang/Object", null);
+        for (String s : extra) {
+            w.newUTF8(s);
+        }
+        org.objectweb.asm.MethodVisitor m = w.visitMethod(Opcodes.ACC_PUBLIC, name, desc, null, null);
+        m.visitCode();
+        if (callee != null) {
+            m.visitInsn(Opcodes.ACONST_NULL);
+            m.visitInsn(Opcodes.ACONST_NULL);
+            m.visitInsn(Opcodes.ACONST_NULL);
+            m.visitMethodInsn(Opcodes.INVOKEINTERFACE, owner, callee, calleeDesc, true);
+        }
+        m.visitInsn(Opcodes.RETURN);
+        m.visitMaxs(0, 0);
+        m.visitEnd();
+        w.visitEnd();
+        return w.toByteArray();
+    }
+
+    @Test
     void aClassThatMentionsNeitherIsRejectedByBoth() {
         WeavingTransformer t = transformer();
         byte[] c = classWith("run");
