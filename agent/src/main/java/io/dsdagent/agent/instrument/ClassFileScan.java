@@ -169,6 +169,26 @@ public final class ClassFileScan {
      * parse (the full rewrite decides then). Reads the header and the field and method tables, never code.
      */
     public static boolean declaresMethod(byte[] b, byte[] name, byte[][] descs) {
+        return declares(b, name, descs, NONE, false);
+    }
+
+    /**
+     * True if the class declares a method with code (neither abstract nor native) whose descriptor is one
+     * of {@code descs} or starts with one of {@code prefixes}: its method table, not its constant pool,
+     * which also holds the descriptors of the methods it calls and of the abstract methods it declares.
+     * Also true for bytes that do not parse (the weaver decides then). Reads the header and the field and
+     * method tables, never code.
+     */
+    public static boolean declaresMethodWithCode(byte[] b, byte[][] descs, byte[][] prefixes) {
+        return declares(b, null, descs, prefixes, true);
+    }
+
+    /**
+     * Whether the method table has a method named {@code name} (null: any name), with code if
+     * {@code withCode}, whose descriptor is one of {@code descs} or starts with one of {@code prefixes};
+     * true for bytes that do not parse.
+     */
+    private static boolean declares(byte[] b, byte[] name, byte[][] descs, byte[][] prefixes, boolean withCode) {
         if (!isClassFile(b)) {
             return true;
         }
@@ -181,42 +201,8 @@ public final class ClassFileScan {
             int methods = u2(b, p);
             p += 2;
             for (int m = 0; m < methods; m++) {
-                if (isUtf8(b, utf8, u2(b, p + 2), name)) {
-                    for (byte[] d : descs) {
-                        if (isUtf8(b, utf8, u2(b, p + 4), d)) {
-                            return true;
-                        }
-                    }
-                }
-                p = skipAttributes(b, p + 6);
-            }
-            return false;
-        } catch (RuntimeException e) { // out of bounds: not a class file we can read
-            return true;
-        }
-    }
-
-    /**
-     * True if the class declares a method with code (neither abstract nor native) whose descriptor is one
-     * of {@code descs} or starts with one of {@code prefixes}: its method table, not its constant pool,
-     * which also holds the descriptors of the methods it calls and of the abstract methods it declares.
-     * Also true for bytes that do not parse (the weaver decides then). Reads the header and the field and
-     * method tables, never code.
-     */
-    public static boolean declaresMethodWithCode(byte[] b, byte[][] descs, byte[][] prefixes) {
-        if (!isClassFile(b)) {
-            return true;
-        }
-        try {
-            int[] utf8 = new int[u2(b, 8)];
-            int p = methodTable(b, utf8);
-            if (p < 0) {
-                return true;
-            }
-            int methods = u2(b, p);
-            p += 2;
-            for (int m = 0; m < methods; m++) {
-                if ((u2(b, p) & (ACC_ABSTRACT | ACC_NATIVE)) == 0) {
+                if ((!withCode || (u2(b, p) & (ACC_ABSTRACT | ACC_NATIVE)) == 0)
+                        && (name == null || isUtf8(b, utf8, u2(b, p + 2), name))) {
                     int at = utf8At(utf8, u2(b, p + 4));
                     if (at == 0) {
                         return true; // a descriptor index that is not text: not a class file we can read
@@ -229,7 +215,7 @@ public final class ClassFileScan {
                 p = skipAttributes(b, p + 6);
             }
             return false;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException e) { // out of bounds: not a class file we can read
             return true;
         }
     }

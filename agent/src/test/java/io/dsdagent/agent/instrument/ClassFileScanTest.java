@@ -75,49 +75,53 @@ class ClassFileScanTest {
     private static final String FILTER = "(Ljakarta/servlet/ServletRequest;Ljakarta/servlet/ServletResponse;";
     private static final String DO_FILTER = FILTER + "Ljakarta/servlet/FilterChain;)V";
 
-    /** A class declaring {@code method} with {@code access} (code unless abstract or native), after a field and constants. */
-    private static byte[] declaring(int classAccess, int access, String name, String desc) {
+    /**
+     * A class {@code x/Shared} with a long constant field, a double constant and a method {@code other()I},
+     * then {@code name desc} with {@code access} (code unless abstract or native), whose code calls
+     * {@code owner.callee calleeDesc} (an interface method) when {@code callee} is not null; {@code extra}
+     * are more text entries in its pool. Shared with {@code SharedScanTest}.
+     */
+    static byte[] classDeclaring(int classAccess, int access, String name, String desc, String owner, String callee,
+                                 String calleeDesc, String... extra) {
         ClassWriter w = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-        w.visit(Opcodes.V1_8, classAccess, "x/Declaring", null, "java/lang/Object", null);
+        w.visit(Opcodes.V1_8, classAccess, "x/Shared", null, "java/lang/Object", null);
         w.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "L", "J", null, 42L).visitEnd();
         w.newConst(1.5d); // a Double before the method table's entries
-        org.objectweb.asm.MethodVisitor other = w.visitMethod(Opcodes.ACC_PUBLIC, "other", "()I", null, null);
-        other.visitCode();
-        other.visitInsn(Opcodes.ICONST_0);
-        other.visitInsn(Opcodes.IRETURN);
-        other.visitMaxs(0, 0);
-        other.visitEnd();
-        org.objectweb.asm.MethodVisitor m = w.visitMethod(access, name, desc, null, null);
-        if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) {
-            m.visitCode();
-            m.visitInsn(desc.endsWith(")V") ? Opcodes.RETURN : Opcodes.ACONST_NULL);
-            if (!desc.endsWith(")V")) {
-                m.visitInsn(Opcodes.ARETURN);
-            }
-            m.visitMaxs(0, 0);
+        for (String s : extra) {
+            w.newUTF8(s);
         }
-        m.visitEnd();
+        String[][] methods = {{"other", "()I"}, {name, desc}};
+        for (int i = 0; i < methods.length; i++) {
+            int acc = i == 0 ? Opcodes.ACC_PUBLIC : access;
+            org.objectweb.asm.MethodVisitor m = w.visitMethod(acc, methods[i][0], methods[i][1], null, null);
+            if ((acc & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) {
+                m.visitCode();
+                if (i == 1 && callee != null) {
+                    for (int arg = 0; arg < org.objectweb.asm.Type.getArgumentTypes(calleeDesc).length + 1; arg++) {
+                        m.visitInsn(Opcodes.ACONST_NULL);
+                    }
+                    m.visitMethodInsn(Opcodes.INVOKEINTERFACE, owner, callee, calleeDesc, true);
+                }
+                char ret = methods[i][1].charAt(methods[i][1].indexOf(')') + 1);
+                if (ret == 'V') {
+                    m.visitInsn(Opcodes.RETURN);
+                } else if (ret == 'I') {
+                    m.visitInsn(Opcodes.ICONST_0);
+                    m.visitInsn(Opcodes.IRETURN);
+                } else {
+                    m.visitInsn(Opcodes.ACONST_NULL);
+                    m.visitInsn(Opcodes.ARETURN);
+                }
+                m.visitMaxs(0, 0);
+            }
+            m.visitEnd();
+        }
         w.visitEnd();
         return w.toByteArray();
     }
 
-    /** A class whose one method calls {@code doFilter}: the descriptor is in its constant pool, not its method table. */
-    private static byte[] callingDoFilter() {
-        ClassWriter w = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-        w.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, "x/Calling", null, "java/lang/Object", null);
-        org.objectweb.asm.MethodVisitor m = w.visitMethod(Opcodes.ACC_PUBLIC, "doFilterInternal",
-                "(Ljakarta/servlet/FilterChain;)V", null, null);
-        m.visitCode();
-        m.visitVarInsn(Opcodes.ALOAD, 1);
-        m.visitInsn(Opcodes.ACONST_NULL);
-        m.visitInsn(Opcodes.ACONST_NULL);
-        m.visitMethodInsn(Opcodes.INVOKEINTERFACE, "jakarta/servlet/FilterChain", "doFilter",
-                "(Ljakarta/servlet/ServletRequest;Ljakarta/servlet/ServletResponse;)V", true);
-        m.visitInsn(Opcodes.RETURN);
-        m.visitMaxs(0, 0);
-        m.visitEnd();
-        w.visitEnd();
-        return w.toByteArray();
+    private static byte[] declaring(int classAccess, int access, String name, String desc) {
+        return classDeclaring(classAccess, access, name, desc, null, null, null);
     }
 
     @Test
@@ -135,7 +139,8 @@ class ClassFileScanTest {
                 pub | Opcodes.ACC_ABSTRACT, "doFilter", DO_FILTER), exact, prefixes), "an interface's abstract method");
         assertFalse(ClassFileScan.declaresMethodWithCode(declaring(pub, pub | Opcodes.ACC_NATIVE, "doFilter", DO_FILTER),
                 exact, prefixes), "a native method");
-        byte[] caller = callingDoFilter();
+        byte[] caller = classDeclaring(pub, pub, "doFilterInternal", "(Ljakarta/servlet/FilterChain;)V",
+                "jakarta/servlet/FilterChain", "doFilter", FILTER + ")V");
         assertTrue(ClassFileScan.mentionsAny(caller, exact, prefixes), "the call puts the descriptor in its pool");
         assertFalse(ClassFileScan.declaresMethodWithCode(caller, exact, prefixes), "a caller declares none");
         byte[] declared = declaring(pub, pub, "doFilter", DO_FILTER);

@@ -68,24 +68,8 @@ class SharedScanTest {
     /** A class declaring {@code name desc} with code that calls {@code owner.callee calleeDesc} (if given), naming {@code extra}. */
     private static byte[] withMethod(String name, String desc, String owner, String callee, String calleeDesc,
                                      String... extra) {
-        ClassWriter w = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-        w.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, "x/Shared", null, "java/lang/Object", null);
-        for (String s : extra) {
-            w.newUTF8(s);
-        }
-        org.objectweb.asm.MethodVisitor m = w.visitMethod(Opcodes.ACC_PUBLIC, name, desc, null, null);
-        m.visitCode();
-        if (callee != null) {
-            m.visitInsn(Opcodes.ACONST_NULL);
-            m.visitInsn(Opcodes.ACONST_NULL);
-            m.visitInsn(Opcodes.ACONST_NULL);
-            m.visitMethodInsn(Opcodes.INVOKEINTERFACE, owner, callee, calleeDesc, true);
-        }
-        m.visitInsn(Opcodes.RETURN);
-        m.visitMaxs(0, 0);
-        m.visitEnd();
-        w.visitEnd();
-        return w.toByteArray();
+        return ClassFileScanTest.classDeclaring(Opcodes.ACC_PUBLIC, Opcodes.ACC_PUBLIC, name, desc, owner, callee,
+                calleeDesc, extra);
     }
 
     @Test
