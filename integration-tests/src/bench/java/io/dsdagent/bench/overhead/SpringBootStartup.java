@@ -106,6 +106,7 @@ final class SpringBootStartup {
         }
         List<Double> base = times.get(cfgs.get(0));
         Map<Overhead.Cfg, Double> added = new LinkedHashMap<>();
+        Map<Overhead.Cfg, List<Double>> diffsOf = new LinkedHashMap<>();
         System.out.println();
         System.out.println("## Start-up of a Spring Boot 3.5 executable jar (java -jar " + jar.getFileName()
                 + ", " + jdk + "): launch to first HTTP 200, " + rounds + " interleaved rounds");
@@ -113,10 +114,10 @@ final class SpringBootStartup {
         System.out.println("|---|---|---|---|---|");
         for (Overhead.Cfg c : cfgs) {
             List<Double> t = times.get(c);
-            List<Double> diffs = new ArrayList<>();
+            List<Double> diffs = differences(t, base);
+            diffsOf.put(c, diffs);
             StringBuilder each = new StringBuilder();
             for (int r = 0; r < rounds; r++) {
-                diffs.add(t.get(r) - base.get(r));
                 each.append(r == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%+.0f", diffs.get(r)));
             }
             added.put(c, Overhead.median(diffs));
@@ -135,8 +136,7 @@ final class SpringBootStartup {
             }
         }
         double floor = added.get(noop);
-        double[] ci = ratioInterval(differences(times.get(cfgs.get(1)), base), differences(times.get(best), base),
-                RESAMPLES, SEED);
+        double[] ci = ratioInterval(diffsOf.get(cfgs.get(1)), diffsOf.get(best), RESAMPLES, SEED);
         System.out.printf(Locale.ROOT, "dsd-agent adds %.0f ms; the best peer adds %.0f ms; ratio %.3f (goal <= 0.05,"
                 + " 1/20); 90%% interval of the ratio over these rounds resampled: %.3f-%.3f%n", ours, bestPeer,
                 ours / bestPeer, ci[0], ci[1]);
