@@ -74,7 +74,14 @@ final class LazyWeaver {
             warmup = AsmWarmup.start(new Runnable() {
                 @Override
                 public void run() {
-                    get();
+                    Weaver w = get();
+                    if (w != null) {
+                        try {
+                            w.rehearse(); // the weaving path's classes loaded and run here, not on the first woven class's thread
+                        } catch (Throwable t) {
+                            // nothing is lost but the head start: the first woven class loads them
+                        }
+                    }
                 }
             });
         }

@@ -45,6 +45,11 @@ public final class WeavingTransformer implements ClassFileTransformer {
     private final String[] jdkPackages;
     /** The prefilter's answer for the last class the loadClass shortcut walked ({@link #mentionsSharing}). */
     private volatile Scanned scanned;
+    /**
+     * Classes the JVM has handed this transformer, every loader's, JDK ones too: the samplers wait until
+     * it stops moving (the application's start is over). Racy increments: a lost one costs nothing.
+     */
+    private static int classesSeen;
     /** Set while this thread weaves (the prefilter before it is pure and cannot re-enter). */
     private final ThreadLocal<Boolean> busy = new ThreadLocal<Boolean>();
 
@@ -161,6 +166,7 @@ public final class WeavingTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        classesSeen++;
         try {
             if (classfileBuffer == null || className == null || skipped(className)) {
                 return null;
@@ -195,6 +201,11 @@ public final class WeavingTransformer implements ClassFileTransformer {
             Log.warnOnce("transform-" + name, "could not instrument " + name + ": " + t + "; left unchanged");
             return null;
         }
+    }
+
+    /** Classes the JVM has handed the transformer so far, over all instances (a count that only grows). */
+    public static int classesSeen() {
+        return classesSeen;
     }
 
     /**

@@ -6,14 +6,19 @@ import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
 
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * The background samplers, run as a task of the aggregator thread (no thread of their own). Nothing is
  * read or registered in {@code premain}, nor at once after it: they are set up at the first tick after
- * the agent's first flush and at least {@link #SETUP_DELAY_MILLIS} after the agent started, so their
- * set-up (about 80 JDK {@code management} classes, some 50 ms of CPU) stays out of the application's
- * start-up, and a JVM that exits before then (a short-lived {@code main}) never pays for it: its exit
- * flush sends what it recorded, without {@code jvm.*} or {@code sockstat.*}. Each sampler samples on
+ * the agent's first flush and at least {@link #SETUP_DELAY_MILLIS} after the agent started, once the JVM
+ * has loaded no class for {@link #QUIET_MILLIS} (the application's start is over), and at the latest
+ * {@link #SETUP_LIMIT_MILLIS} after the agent started (a JVM that never stops loading classes still gets
+ * them). So their set-up (about 80 JDK {@code management} classes, some 50 ms of CPU) stays out of the
+ * application's start-up even when the first flush falls inside it (the flush offset is random: with a
+ * 10 s interval, a Spring Boot jar's 3 s start used to take it in about one start in four, issue 18), and
+ * a JVM that exits before then (a short-lived {@code main}) never pays for it: its exit flush sends what
+ * it recorded, without {@code jvm.*} or {@code sockstat.*}. Each sampler samples on
  * wall-clock multiples of its interval, shifted by the process's flush offset and taken one second before the
  * flush, so every flush carries a fresh value; the values are gauges, sent as timestamped lines.
  */
@@ -22,14 +27,25 @@ public final class Samplers implements Runnable {
     static final long LEAD_MILLIS = 1000;
     /** The samplers are not set up sooner than this after the agent started, even if it flushed before. */
     static final long SETUP_DELAY_MILLIS = 1000;
+    /** Class loading must have been quiet this long (no class handed to the agent's transformer). */
+    static final long QUIET_MILLIS = 500;
+    /** The samplers are set up by this long after the agent started, quiet or not. */
+    static final long SETUP_LIMIT_MILLIS = 30000;
 
     private final Config config;
     private final Recorder recorder;
     private final Registry registry;
     private final long offsetMillis;
     private final String procRoot;
-    /** Wall-clock time of the first tick that sets the samplers up. */
+    /** Wall-clock time of the first tick that may set the samplers up. */
     private final long setUpAt;
+    /** Wall-clock time from which they are set up even while classes still load. */
+    private final long setUpBy;
+    /** Classes the JVM has handed the agent so far (a count that only grows; it need not be exact). */
+    private final IntSupplier classLoads;
+    private int lastClassLoads = -1;
+    /** Wall-clock time of the first tick that saw the current class count. */
+    private long quietSince;
     private boolean initialized;
     /** Null until decided ({@link #announce}). */
     private Boolean runtimeOn;
@@ -47,27 +63,37 @@ public final class Samplers implements Runnable {
 
     /**
      * {@code firstFlushMillis}: wall-clock time of the aggregator's first flush; the samplers are set up
-     * at the first tick after it, and no sooner than {@link #SETUP_DELAY_MILLIS} from now.
+     * at the first tick after it, no sooner than {@link #SETUP_DELAY_MILLIS} from now, once
+     * {@code classLoads} (the classes the JVM has handed the agent's transformer) has not moved for
+     * {@link #QUIET_MILLIS}, and at the latest {@link #SETUP_LIMIT_MILLIS} from now.
      */
-    public Samplers(Config config, Recorder recorder, long offsetMillis, long firstFlushMillis) {
-        this(config, recorder, offsetMillis, "/proc",
-                Math.max(firstFlushMillis, System.currentTimeMillis() + SETUP_DELAY_MILLIS));
+    public Samplers(Config config, Recorder recorder, long offsetMillis, long firstFlushMillis, IntSupplier classLoads) {
+        this(config, recorder, offsetMillis, "/proc", System.currentTimeMillis(), firstFlushMillis, classLoads);
     }
 
-    Samplers(Config config, Recorder recorder, long offsetMillis, String procRoot, long setUpAt) {
+    /** {@code startMillis}: when the agent started, by the wall clock {@link #run(long)} is given. */
+    Samplers(Config config, Recorder recorder, long offsetMillis, String procRoot, long startMillis,
+             long firstFlushMillis, IntSupplier classLoads) {
         this.config = config;
         this.recorder = recorder;
         this.registry = recorder.registry();
         this.offsetMillis = offsetMillis;
         this.procRoot = procRoot;
-        this.setUpAt = setUpAt;
+        this.setUpAt = Math.max(firstFlushMillis, startMillis + SETUP_DELAY_MILLIS);
+        this.setUpBy = Math.max(setUpAt, startMillis + SETUP_LIMIT_MILLIS);
+        this.classLoads = classLoads;
     }
 
     @Override
     public void run() {
-        long now = System.currentTimeMillis();
+        run(System.currentTimeMillis());
+    }
+
+    /** One tick at wall-clock time {@code now}. */
+    void run(long now) {
         if (!initialized) {
-            if (now < setUpAt) {
+            boolean quiet = quiet(now);
+            if (now < setUpAt || !quiet && now < setUpBy) {
                 return;
             }
             initialized = true;
@@ -82,6 +108,21 @@ public final class Samplers implements Runnable {
             runtime.sample(System.nanoTime());
             publish(runtime.values(), runtimeIds);
         }
+    }
+
+    /** Whether no class has been loaded since a tick at least {@link #QUIET_MILLIS} before {@code now}. */
+    private boolean quiet(long now) {
+        int n = classLoads.getAsInt();
+        if (n != lastClassLoads) {
+            lastClassLoads = n;
+            quietSince = now;
+        }
+        return now - quietSince >= QUIET_MILLIS;
+    }
+
+    /** Set up yet (tests). */
+    boolean initialized() {
+        return initialized;
     }
 
     /**

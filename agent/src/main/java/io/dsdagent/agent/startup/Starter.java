@@ -7,6 +7,7 @@ import io.dsdagent.agent.encode.Packer;
 import io.dsdagent.agent.instrument.AgentServices;
 import io.dsdagent.agent.instrument.BridgeSink;
 import io.dsdagent.agent.instrument.Instrumenter;
+import io.dsdagent.agent.instrument.WeavingTransformer;
 import io.dsdagent.agent.log.Log;
 import io.dsdagent.agent.record.Recorder;
 import io.dsdagent.agent.record.Registry;
@@ -18,6 +19,7 @@ import java.lang.instrument.Instrumentation;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 
 /**
  * Starts the agent. Called by the trampoline {@code io.dsdagent.agent.AgentMain}; any failure disables
@@ -218,7 +220,12 @@ public final class Starter implements Runnable, AgentServices.Lazy {
 
         /** Agent thread, after premain: the samplers, set up later by their own rule ({@link Samplers}). */
         void addSamplers() {
-            samplers = new Samplers(config, recorder, offset, firstFlush);
+            samplers = new Samplers(config, recorder, offset, firstFlush, new IntSupplier() {
+                @Override
+                public int getAsInt() {
+                    return WeavingTransformer.classesSeen();
+                }
+            });
             aggregator.addTickTask(samplers);
         }
 

@@ -182,6 +182,9 @@ class ThreadBufferTest {
         int timer = r.registry().register(Registry.TIMER | Registry.NANOS, "t");
         int perThread = 200_000;
         CountDownLatch go = new CountDownLatch(1);
+        // neither thread ends before both have recorded: a dead owner's buffer is claimed again, and a
+        // thread the scheduler starts late would then rightly own it after the first one ended
+        CountDownLatch recorded = new CountDownLatch(2);
         boolean[] hasBuffer = new boolean[2];
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 2; t++) {
@@ -189,13 +192,15 @@ class ThreadBufferTest {
             threads.add(new SameId(() -> {
                 try {
                     go.await();
+                    for (int i = 0; i < perThread; i++) {
+                        r.recordNanos(timer, 1);
+                    }
+                    hasBuffer[n] = r.ownBuffer() != null;
+                    recorded.countDown();
+                    recorded.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                for (int i = 0; i < perThread; i++) {
-                    r.recordNanos(timer, 1);
-                }
-                hasBuffer[n] = r.ownBuffer() != null;
             }));
         }
         threads.forEach(Thread::start);
