@@ -46,7 +46,7 @@ public final class ClassFileScan {
      * again for about 0.8 s until C2 compiled it a second time (issue 18, found with
      * {@code -XX:+LogCompilation}). So every class file whose length is a multiple of
      * {@value #SAMPLE_EVERY} (one in {@value #SAMPLE_EVERY}, with no shared counter) also has the walk
-     * read {@link #sample}: a small constant pool that answers every question, each wanted entry after a
+     * read {@link #sample()}: a small constant pool that answers every question, each wanted entry after a
      * near miss, so every branch of the walk is taken while it is profiled.
      */
     public static final class Query {
@@ -59,8 +59,11 @@ public final class ClassFileScan {
         private final int longFrom;
         /** Every question asked ({@link #FIRST}, {@link #SECOND}): the walk stops once all are answered. */
         private final int all;
-        /** A class file that answers every question, for the JIT's profile (above). */
-        final byte[] sample;
+        /**
+         * A class file that answers every question, for the JIT's profile (above); made at its first use,
+         * not in {@code premain}, where the queries are made. Racy: two threads may each make one.
+         */
+        private byte[] sample;
 
         public Query(byte[][] first, byte[][] second, byte[][] secondPrefixes) {
             this.first = first;
@@ -86,15 +89,24 @@ public final class ClassFileScan {
             this.shortLengths = bits;
             this.longFrom = from;
             this.all = (first.length > 0 ? FIRST : 0) | (second.length + secondPrefixes.length > 0 ? SECOND : 0);
-            this.sample = sample(first, second, secondPrefixes);
         }
 
         /** {@link #FIRST} and {@link #SECOND} as {@link ClassFileScan#mentions} answers them for {@code b}. */
         public int mentions(byte[] b) {
             if ((b.length & (SAMPLE_EVERY - 1)) == 0) {
-                walk(sample); // for the JIT's profile only
+                walk(sample()); // for the JIT's profile only
             }
             return walk(b);
+        }
+
+        /** This query's sample class file ({@link ClassFileScan#sample}). */
+        byte[] sample() {
+            byte[] s = sample;
+            if (s == null) {
+                s = ClassFileScan.sample(first, second, prefixes);
+                sample = s;
+            }
+            return s;
         }
 
         private int walk(byte[] b) {

@@ -361,7 +361,7 @@ class ClassFileScanTest {
         int[] asked = {ClassFileScan.FIRST | ClassFileScan.SECOND, ClassFileScan.SECOND, ClassFileScan.FIRST,
             ClassFileScan.SECOND, ClassFileScan.SECOND};
         for (int i = 0; i < queries.length; i++) {
-            assertEquals(asked[i], queries[i].mentions(queries[i].sample), "query " + i);
+            assertEquals(asked[i], queries[i].mentions(queries[i].sample()), "query " + i);
         }
         // the sample's near misses, filler and other entries answer nothing: only its own entries do
         ClassFileScan.Query real = new ClassFileScan.Query(name, bytes("Lio/dsdagent/annotation/Timed;"), bytes(FILTER));
