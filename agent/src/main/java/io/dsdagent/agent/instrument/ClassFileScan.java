@@ -39,6 +39,15 @@ public final class ClassFileScan {
      * compiler queue too busy to bring it to C2 before the end), so its loop does as little as it can per
      * entry: no call, no switch, one table load for an entry that is not text and one bit test for one
      * that is.
+     *
+     * <p>The JIT's profile: C2 compiles a branch never taken while profiling as a trap, and almost no
+     * class mentions a trigger, so the walk's C2 code used to be thrown away at the first class that did
+     * (on a Spring Boot jar about 0.5 s after it was compiled), the walk then ran in profiled C1 code
+     * again for about 0.8 s until C2 compiled it a second time (issue 18, found with
+     * {@code -XX:+LogCompilation}). So every class file whose length is a multiple of
+     * {@value #SAMPLE_EVERY} (one in {@value #SAMPLE_EVERY}, with no shared counter) also has the walk
+     * read {@link #sample()}: a small constant pool that answers every question, each wanted entry after a
+     * near miss, so every branch of the walk is taken while it is profiled.
      */
     public static final class Query {
         private final byte[][] first;
@@ -50,6 +59,11 @@ public final class ClassFileScan {
         private final int longFrom;
         /** Every question asked ({@link #FIRST}, {@link #SECOND}): the walk stops once all are answered. */
         private final int all;
+        /**
+         * A class file that answers every question, for the JIT's profile (above); made at its first use,
+         * not in {@code premain}, where the queries are made. Racy: two threads may each make one.
+         */
+        private byte[] sample;
 
         public Query(byte[][] first, byte[][] second, byte[][] secondPrefixes) {
             this.first = first;
@@ -79,6 +93,23 @@ public final class ClassFileScan {
 
         /** {@link #FIRST} and {@link #SECOND} as {@link ClassFileScan#mentions} answers them for {@code b}. */
         public int mentions(byte[] b) {
+            if ((b.length & (SAMPLE_EVERY - 1)) == 0) {
+                walk(sample()); // for the JIT's profile only
+            }
+            return walk(b);
+        }
+
+        /** This query's sample class file ({@link ClassFileScan#sample}). */
+        byte[] sample() {
+            byte[] s = sample;
+            if (s == null) {
+                s = ClassFileScan.sample(first, second, prefixes);
+                sample = s;
+            }
+            return s;
+        }
+
+        private int walk(byte[] b) {
             if (!isClassFile(b)) {
                 return FIRST | SECOND;
             }
@@ -126,6 +157,69 @@ public final class ClassFileScan {
             }
             return r;
         }
+    }
+
+    /** One class file in this many (by its length) also has the walk read its query's sample. */
+    static final int SAMPLE_EVERY = 16;
+
+    /**
+     * The header and constant pool of a class file whose text entries answer every question of a query:
+     * first a Class, an Integer and a Long entry (two slots); then, for each wanted entry and prefix, a
+     * near miss (its last byte changed), a 70-byte entry that answers nothing (as long as the long
+     * prefixes' threshold); then each prefix followed by one more byte, each prefix alone, each of
+     * {@code second}, each of {@code first}. Nothing after the constant pool: the walk never reads on.
+     */
+    static byte[] sample(byte[][] first, byte[][] second, byte[][] prefixes) {
+        java.util.List<byte[]> texts = new java.util.ArrayList<byte[]>();
+        for (byte[][] group : new byte[][][] {first, second, prefixes}) {
+            for (byte[] w : group) {
+                if (w.length > 0) {
+                    byte[] miss = w.clone();
+                    miss[miss.length - 1] ^= 1;
+                    texts.add(miss);
+                }
+            }
+        }
+        byte[] filler = new byte[70];
+        java.util.Arrays.fill(filler, (byte) '(');
+        texts.add(filler);
+        for (byte[] w : prefixes) {
+            byte[] longer = java.util.Arrays.copyOf(w, w.length + 1);
+            longer[w.length] = 'V';
+            texts.add(longer);
+        }
+        java.util.Collections.addAll(texts, prefixes);
+        java.util.Collections.addAll(texts, second);
+        java.util.Collections.addAll(texts, first);
+        int size = 10 + 3 + 5 + 9;
+        for (byte[] t : texts) {
+            size += 3 + t.length;
+        }
+        byte[] b = new byte[size];
+        b[0] = (byte) 0xCA;
+        b[1] = (byte) 0xFE;
+        b[2] = (byte) 0xBA;
+        b[3] = (byte) 0xBE;
+        b[7] = 52; // Java 8
+        int count = 1 + 1 + 1 + 2 + texts.size();
+        b[8] = (byte) (count >>> 8);
+        b[9] = (byte) count;
+        int p = 10;
+        b[p] = 7; // Class #1 (names entry #1: never read)
+        b[p + 2] = 1;
+        p += 3;
+        b[p] = 3; // Integer
+        p += 5;
+        b[p] = 5; // Long: two slots
+        p += 9;
+        for (byte[] t : texts) {
+            b[p] = 1;
+            b[p + 1] = (byte) (t.length >>> 8);
+            b[p + 2] = (byte) t.length;
+            System.arraycopy(t, 0, b, p + 3, t.length);
+            p += 3 + t.length;
+        }
+        return b;
     }
 
     /** Bytes of a constant-pool entry by tag, the tag included, for every tag but Utf8's; 0: unknown. */

@@ -345,4 +345,47 @@ class ClassFileScanTest {
         assertEquals(ClassFileScan.FIRST | ClassFileScan.SECOND, ClassFileScan.mentions(new byte[] {1, 2}, name, wanted, prefixes),
                 "bytes that do not parse: both, as mentionsAny");
     }
+    @Test
+    void theProfileSampleAnswersEveryQuestionItsQueryAsks() {
+        byte[][] none = new byte[0][];
+        byte[][] name = bytes("loadClass");
+        byte[][] wanted = bytes("Lio/dsdagent/annotation/Timed;", "()Ljakarta/servlet/AsyncContext;", "x");
+        byte[][] prefixes = bytes(FILTER, "(Ljavax/servlet/ServletRequest;Ljavax/servlet/ServletResponse;", "");
+        ClassFileScan.Query[] queries = {
+            new ClassFileScan.Query(name, wanted, prefixes),
+            new ClassFileScan.Query(none, wanted, prefixes),
+            new ClassFileScan.Query(name, none, none),
+            new ClassFileScan.Query(none, none, bytes(FILTER)),
+            new ClassFileScan.Query(none, bytes("(Ljava/lang/String;Z)Ljava/lang/Class;"), none),
+        };
+        int[] asked = {ClassFileScan.FIRST | ClassFileScan.SECOND, ClassFileScan.SECOND, ClassFileScan.FIRST,
+            ClassFileScan.SECOND, ClassFileScan.SECOND};
+        for (int i = 0; i < queries.length; i++) {
+            assertEquals(asked[i], queries[i].mentions(queries[i].sample()), "query " + i);
+        }
+        // the sample's near misses, filler and other entries answer nothing: only its own entries do
+        ClassFileScan.Query real = new ClassFileScan.Query(name, bytes("Lio/dsdagent/annotation/Timed;"), bytes(FILTER));
+        assertEquals(0, real.mentions(ClassFileScan.sample(bytes("loadClasz"), bytes("Lio/dsdagent/annotation/Timex;"), none)));
+        assertEquals(0, real.mentions(ClassFileScan.sample(none, none, none)));
+    }
+
+    @Test
+    void aClassFileWhoseLengthTakesTheProfileSampleStillGetsItsOwnAnswer() {
+        byte[][] name = bytes("loadClass");
+        byte[][] wanted = bytes("Lio/dsdagent/annotation/Timed;");
+        byte[][] prefixes = bytes(FILTER);
+        ClassFileScan.Query q = new ClassFileScan.Query(name, wanted, prefixes);
+        String[][] pools = {{"run"}, {"loadClass"}, {"Lio/dsdagent/annotation/Timed;"}, {FILTER + ")V"}, {}};
+        int[] expected = {0, ClassFileScan.FIRST, ClassFileScan.SECOND, ClassFileScan.SECOND, 0};
+        for (int i = 0; i < pools.length; i++) {
+            byte[] c = null;
+            for (int pad = 1; c == null || c.length % ClassFileScan.SAMPLE_EVERY != 0; pad++) { // one byte longer each time
+                List<String> pool = new ArrayList<>(List.of(pools[i]));
+                pool.add("p".repeat(pad));
+                c = classWith(pool.toArray(new String[0]));
+            }
+            assertEquals(0, c.length % ClassFileScan.SAMPLE_EVERY);
+            assertEquals(expected[i], q.mentions(c), String.join(",", pools[i]));
+        }
+    }
 }
