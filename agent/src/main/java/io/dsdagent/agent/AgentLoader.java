@@ -25,10 +25,10 @@ import java.util.zip.ZipFile;
  * 25 ms this way (issue 18: a fresh JVM loading the same classes both ways). About 40 of them load in
  * {@code premain}, on the application's main thread.
  *
- * <p>The agent's own packages come from the jar, without asking the parent first ({@link #loadClass});
- * everything else parent-first, from the platform loader (the extension loader on JDK 8): the JDK's
- * classes, and the bridge once it is defined in the boot loader. The system loader is not asked, so the
- * agent never mixes its classes with the copies the class path holds. Classes get the jar as their code source (the bridge definer and late attach read the
+ * <p>Delegation is parent-first, to the platform loader (the extension loader on JDK 8): the JDK's
+ * classes, and the bridge once it is defined in the boot loader, come from there; the agent's own classes
+ * from the jar. The system loader is not asked, so the agent never mixes its classes with the copies the
+ * class path holds. Classes get the jar as their code source (the bridge definer and late attach read the
  * jar's path from it) and packages the jar's {@code Implementation-Version} ({@code Version}).
  *
  * <p>The trampoline reaches the agent without reflection (core reflection spins method handles on recent
@@ -57,34 +57,6 @@ final class AgentLoader extends ClassLoader implements Consumer<Object> {
     /** The system loader's parent: the platform loader (JDK 9+), the extension loader (JDK 8). */
     private static ClassLoader platformLoader() {
         return ClassLoader.getSystemClassLoader().getParent();
-    }
-
-    /** The agent's packages: its own classes, found here without asking the parent first. */
-    private static final String OWN = "io.dsdagent.agent.";
-    /** The bridge's package: the boot loader's once the bridge is defined there, so asked for parent-first. */
-    private static final String BRIDGE = "io.dsdagent.agent.bridge.";
-
-    /**
-     * The agent's own classes from the jar at once; the JDK's and the bridge's parent-first. Asking the
-     * platform loader for an agent class first would answer with a {@code ClassNotFoundException}, whose
-     * stack trace is filled in at the depth of the thread that loads it: the first woven class's, deep in
-     * a framework's start, or the first request's (the system loader's own delegation throws none).
-     */
-    @Override
-    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-        if (!name.startsWith(OWN) || name.startsWith(BRIDGE)) {
-            return super.loadClass(name, resolve);
-        }
-        synchronized (getClassLoadingLock(name)) {
-            Class<?> c = findLoadedClass(name);
-            if (c == null) {
-                c = findClass(name);
-            }
-            if (resolve) {
-                resolveClass(c);
-            }
-            return c;
-        }
     }
 
     @Override
