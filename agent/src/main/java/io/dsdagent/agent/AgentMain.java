@@ -1,27 +1,24 @@
 package io.dsdagent.agent;
 
-import java.io.File;
+import io.dsdagent.agent.startup.Starter;
+
 import java.lang.instrument.Instrumentation;
-import java.net.URL;
-import java.util.function.Function;
 
 /**
- * The {@code Premain-Class} and {@code Agent-Class}: a trampoline into the agent's own class loader
- * ({@link AgentLoader}), where every other agent class is defined. Any failure disables the agent with
- * one line on stderr; the application always runs. Its last act tells the starter that {@code premain}
- * is returning: only then does the agent's thread open sockets or read {@code /proc}. The bridge is not
- * defined here: nothing calls it before a class is woven, so the starter defines it in the boot loader
- * ({@link BootDefiner}) on the agent's thread, or when the first class is about to be woven (issue 18).
+ * The {@code Premain-Class} and {@code Agent-Class}: a trampoline to the starter. Any failure disables
+ * the agent with one line on stderr; the application always runs. Its last act tells the starter that
+ * {@code premain} is returning: only then does the agent's thread open sockets or read {@code /proc}.
+ * The bridge is not defined here: nothing calls it before a class is woven, so the starter defines it
+ * in the boot loader ({@link BootDefiner}) on the agent's thread, or when the first class is about to be
+ * woven (issue 18).
  *
- * <p>The starter is reached through JDK interfaces that an entry class of the agent's loader hands over
- * from its static initializer ({@link Entry}), not through reflection: a reflective call costs about
- * 40 ms on JDK 25, where core reflection spins method handles (issue 18). One loader serves the JVM's
- * life: a second attach goes to the agent already running in it, which ignores it with one line.
+ * <p>The calls to the starter are plain static calls, not reflection: the JVM resolves a call when it is
+ * first made (verifying this class loads nothing of the agent), so a starter that cannot load or link
+ * throws its {@code LinkageError} inside the {@code try} below, as a reflective call would; and a
+ * reflective call with primitive arguments costs about 40 ms on JDK 25, where core reflection spins
+ * method handles: a third of what the whole agent then added to a short {@code main} (issue 18).
  */
 public final class AgentMain {
-    /** The agent's entry in its loader, once made; guarded by {@code AgentMain.class}. */
-    private static Function<Object[], Runnable> entry;
-
     private AgentMain() {
     }
 
@@ -36,21 +33,10 @@ public final class AgentMain {
     private static void start(String args, Instrumentation inst, boolean lateAttach) {
         long t0 = System.nanoTime();
         try {
-            entry().apply(new Object[] {args, inst, lateAttach, t0}).run();
+            Starter.start(args, inst, lateAttach, t0);
+            Starter.premainReturned();
         } catch (Throwable t) {
             System.err.println("[dsd-agent] ERROR agent disabled: could not start: " + t);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static synchronized Function<Object[], Runnable> entry() throws Exception {
-        if (entry == null) {
-            URL location = AgentMain.class.getProtectionDomain().getCodeSource().getLocation();
-            AgentLoader loader = new AgentLoader(new File(location.toURI()), location,
-                    AgentMain.class.getPackage().getImplementationVersion());
-            Class.forName(AgentMain.class.getPackage().getName() + ".Entry", true, loader);
-            entry = (Function<Object[], Runnable>) loader.entry;
-        }
-        return entry;
     }
 }
