@@ -61,7 +61,9 @@ public final class ClassFileScan {
         private final int all;
         /**
          * A class file that answers every question, for the JIT's profile (above); made at its first use,
-         * not in {@code premain}, where the queries are made. Racy: two threads may each make one.
+         * not in {@code premain}, where the queries are made. Racy, as nothing reads the walk's answer for
+         * it: two threads may each make one, and a thread may see another's array before its bytes (a
+         * walk of zeros answers at once, and only the profile misses that one read).
          */
         private byte[] sample;
 
